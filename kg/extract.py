@@ -1,0 +1,425 @@
+"""Entity extractors: small named units registered in one place.
+
+Each extractor takes a per-document Context and yields candidate Spans (matching only); the
+pipeline then applies the one overlap policy (`match.filter_spans`). Rule ids are
+`<extractor>.<detail>` and travel with every span into the graph's evidence records.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Callable, Iterator
+
+from .lexicon import Lexicon
+from .match import Gazetteer, filter_spans
+from .model import Document, Span
+
+REGISTRY: dict[str, Callable[["Context"], Iterator[Span]]] = {}
+
+
+def extractor(name: str):
+    """Register an entity extractor under `name` (its rule ids start with it)."""
+
+    def deco(fn):
+        if name in REGISTRY:
+            raise ValueError(f"extractor {name!r} registered twice")
+        REGISTRY[name] = fn
+        fn.extractor_name = name
+        return fn
+
+    return deco
+
+
+STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw"}
+WEAK_POS = {"a", "b", "d", "l", "an", "s", "q", "mq"}
+FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
+PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x"}
+PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
+
+
+class Context:
+    """What extractors share for one document: the text, the lexicon, cached tokenisations."""
+
+    def __init__(self, doc: Document, lex: Lexicon, gazetteer: Gazetteer, affixes: "Affixes"):
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.gazetteer = gazetteer
+        self.affixes = affixes
+        self._tokens: dict[int, list[tuple[int, int, str, str]]] = {}
+        self._gaz: dict[int, list[Span]] = {}
+
+    def tokens(self, sid: int) -> list[tuple[int, int, str, str]]:
+        """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""
+        toks = self._tokens.get(sid)
+        if toks is None:
+            import rjieba
+
+            sent = self.doc.sentences[sid]
+            toks, pos = [], sent.start
+            for word, tag in rjieba.tag(sent.text):
+                toks.append((pos, pos + len(word), word, tag))
+                pos += len(word)
+            self._tokens[sid] = toks
+        return toks
+
+    def gaz_spans(self, sid: int) -> list[Span]:
+        spans = self._gaz.get(sid)
+        if spans is None:
+            sent = self.doc.sentences[sid]
+            spans = []
+            for surface, s, e in self.gazetteer.find(self.text, sent.start, sent.end):
+                entry = self.lex.lookup(surface)
+                if entry is None or surface in self.lex.suppressed:
+                    continue
+                if not _boundary_ok(self.text, s, e, entry.label):
+                    continue
+                spans.append(Span(s, e, surface, entry.label, f"gazetteer.{entry.label.lower()}",
+                                  priority=entry.priority, canonical=entry.name, sid=sid))
+            self._gaz[sid] = spans
+        return spans
+
+    def token_at(self, sid: int, pos: int):
+        """The token covering character pos-1 (the one a leftward walk from pos meets)."""
+        for tok in self.tokens(sid):
+            if tok[0] < pos <= tok[1]:
+                return tok
+        return None
+
+    def extend_left(self, sid: int, pos: int, *, max_chars: int = 18, floor: int | None = None) -> int:
+        """Walk left from pos over name-like material: nouns, names, numbers, masks, bracketed
+        place names, quoted names and known entities. Returns the new start."""
+        sent = self.doc.sentences[sid]
+        lo = max(sent.start, floor if floor is not None else sent.start)
+        text = self.text
+        gaz_by_end = {g.end: g for g in self.gaz_spans(sid) if g.label in {"Region", "Zone", "Organization", "Enterprise"}}
+        start = pos
+        while start > lo and pos - start < max_chars:
+            ch = text[start - 1]
+            if ch == ")":
+                open_at = text.rfind("(", max(lo, start - 10), start - 1)
+                if open_at < 0 or not all(_is_name_char(c) for c in text[open_at + 1:start - 1]):
+                    break
+                start = open_at
+                continue
+            if ch in "”\"":
+                open_at = max(text.rfind("“", max(lo, start - 14), start - 1), text.rfind('"', max(lo, start - 14), start - 1))
+                if open_at < 0:
+                    break
+                start = open_at
+                continue
+            if ch == "×":
+                start -= 1
+                continue
+            if start in gaz_by_end and gaz_by_end[start].start >= lo:
+                start = gaz_by_end[start].start
+                continue
+            if ch in PUNCT:
+                break
+            tok = self.token_at(sid, start)
+            if tok is None:
+                break
+            word = text[max(tok[0], lo):start]
+            tag = tok[3]
+            if self._stops_name(word, tag):
+                break
+            if tag not in STRONG_POS:
+                # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
+                prev = self.token_at(sid, tok[0])
+                if (tag not in WEAK_POS or len(word) > 2 or (len(word) == 1 and word in FUNCTION_WORDS)
+                        or prev is None or prev[3] not in STRONG_POS or self._stops_name(prev[2], prev[3])
+                        or tok[0] <= lo):
+                    break
+            start = max(tok[0], lo)
+        return start
+
+    def _stops_name(self, word: str, tag: str) -> bool:
+        if word in FUNCTION_WORDS or word in self.affixes.stop_words or word in self.lex.posts:
+            return True
+        return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o", "zg"}
+
+
+def _is_name_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch.isalnum() or ch == "×"
+
+
+def _boundary_ok(text: str, s: int, e: int, label: str) -> bool:
+    """Reject a gazetteer hit glued inside a longer CJK word where that is implausible."""
+    return True
+
+
+class Affixes:
+    """Suffix and trigger automata derived from the lexicon (built once per lexicon)."""
+
+    def __init__(self, lex: Lexicon):
+        self.suffix_info = {}
+        for suffix, label, strong, prio in lex.suffixes:
+            self.suffix_info.setdefault(suffix, (label, strong, prio))
+        self.suffixes = Gazetteer(self.suffix_info)
+        self.posts = Gazetteer(lex.posts)
+        self.enum_heads = lex.trigger("enum_head")
+        self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | {"同志", "先生", "女士"},
+                                     key=len, reverse=True)
+        self.industry_heads = tuple(lex.trigger("industry_head"))
+        self.stop_words = set(self.enum_heads) | set(lex.trigger("speech")) | {"其中", "包括", "以及", "目前", "同时"}
+
+
+# ---------------------------------------------------------------------------- extractors
+
+
+@extractor("gazetteer")
+def gazetteer_spans(ctx: Context) -> Iterator[Span]:
+    """Known names from the lexicons (regions, zones, industries, national bodies, user entries)."""
+    for sid in range(len(ctx.doc.sentences)):
+        yield from ctx.gaz_spans(sid)
+
+
+def generic_stem(lex: Lexicon, stem: str) -> bool:
+    """True when a stem is only generic modifiers (全国重点, 高新技术, 各类)."""
+    stem = stem.strip("“”\"")
+    if not stem:
+        return True
+    i = 0
+    mods = sorted(lex.generic_modifiers, key=len, reverse=True)
+    while i < len(stem):
+        for m in mods:
+            if stem.startswith(m, i):
+                i += len(m)
+                break
+        else:
+            return False
+    return True
+
+
+@extractor("suffix")
+def suffix_spans(ctx: Context) -> Iterator[Span]:
+    """Name + type suffix (有限公司, 研究所, 高新区, 项目): the name-like words before the suffix."""
+    lex = ctx.lex
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
+            label, strong, prio = ctx.affixes.suffix_info[suffix]
+            start = ctx.extend_left(sid, s)
+            stem = ctx.text[start:s]
+            if generic_stem(lex, stem):
+                continue
+            if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(ctx.text, s, min(sent.end, e + 4))):
+                continue  # 局 of 局长: a post title, not a name
+            if not strong:
+                inside = next((t for t in ctx.tokens(sid) if t[0] <= s < t[1]), None)
+                before = ctx.token_at(sid, s)
+                if inside is not None and inside[0] < s and inside[3] not in PROPER_POS:
+                    continue  # the suffix is the tail of an ordinary word (格局, 布局, 工厂)
+                if "×" not in stem and (before is None or before[3] not in PROPER_POS):
+                    continue
+            name = ctx.text[start:e]
+            if lex.is_generic(name) or name in lex.suppressed:
+                continue
+            yield Span(start, e, name, label, f"suffix.{label.lower()}", priority=prio, sid=sid)
+
+
+_ENUM_SPLIT = re.compile(r"、|以及|及|和|与")
+_SCALE = re.compile(r"(千亿级|百亿级|万亿级|千亿|百亿|万亿|\d+亿级?)$")
+_INDUSTRY_TAILS = ("产业集群", "产业链", "产业", "行业", "领域", "板块")
+_COUNT = re.compile(r"(?:[一二两三四五六七八九十]|\d+)大$")
+
+
+def _enum_head(ctx: Context, sent_text: str, offset: int):
+    """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, label)."""
+    heads = ctx.affixes.enum_heads
+    pattern = "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
+    rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)({pattern})")
+    for m in rx.finditer(sent_text):
+        yield offset + m.start(), offset + m.end(), heads[m.group(2)]
+
+
+@extractor("enum")
+def enumeration_spans(ctx: Context) -> Iterator[Span]:
+    """Items of `A、B、C等企业` / `A、B、C三大主导产业`: each item gets the head's type."""
+    lex = ctx.lex
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for head_start, head_end, label in _enum_head(ctx, sent.text, sent.start):
+            # the enumeration runs back from the head over items separated by 、
+            seg_start = head_start
+            while seg_start > sent.start and ctx.text[seg_start - 1] not in ",。;:!?()“”":
+                seg_start -= 1
+            segment = ctx.text[seg_start:head_start]
+            if "、" not in segment and label != "Industry":
+                continue
+            pieces = []
+            pos = seg_start
+            for m in _ENUM_SPLIT.finditer(segment):
+                pieces.append((pos, seg_start + m.start()))
+                pos = seg_start + m.end()
+            pieces.append((pos, head_start))
+            if len(pieces) < 2 and label != "Industry":
+                continue
+            # the first item's left edge: name-like words before the first separator
+            first_s, first_e = pieces[0]
+            pieces[0] = (ctx.extend_left(sid, first_e, floor=first_s), first_e)
+            pieces = [_trim(ctx.text, s, e) for s, e in pieces]
+            known = sum(1 for s, e in pieces if (en := lex.lookup(ctx.text[s:e])) is not None and en.label == label)
+            for s, e in pieces:
+                if e - s < 2 or e - s > 16:
+                    continue
+                name = ctx.text[s:e]
+                if label == "Industry":
+                    yield from industry_items(ctx, sid, s, e, "enum.industry", allow_unknown=known > 0)
+                    continue
+                if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
+                    continue
+                yield Span(s, e, name, label, f"enum.{label.lower()}", priority=18, sid=sid)
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " 、,和及与以":
+        s += 1
+    while e > s and text[e - 1] in " 、,":
+        e -= 1
+    return s, e
+
+
+def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unknown: bool = True) -> Iterator[Span]:
+    """An industry phrase -> industry spans: known terms, compounds of known terms
+    (新能源新材料 -> 新能源, 新材料), or the phrase itself without scale words and tails."""
+    lex = ctx.lex
+    text = ctx.text
+    for tail in _INDUSTRY_TAILS:
+        if text.endswith(tail, s, e) and e - len(tail) - s >= 2:
+            e -= len(tail)
+            break
+    m = _SCALE.search(text[s:e])
+    if m:
+        e = s + m.start()
+    m = _COUNT.search(text[s:e])
+    if m:
+        e = s + m.start()
+    while s < e and text[s] in "“\"":
+        s += 1
+    while e > s and text[e - 1] in "”\"":
+        e -= 1
+    if e - s < 2:
+        return
+    name = text[s:e]
+    if name in lex.abstract or lex.is_generic(name) or name in lex.suppressed or generic_stem(lex, name):
+        return
+    entry = lex.lookup(name)
+    if entry is not None:
+        if entry.label == "Industry":
+            yield Span(s, e, name, "Industry", rule, priority=20, canonical=entry.name, sid=sid)
+        return
+    # a compound of known industries, covered end to end
+    hits = [h for h in ctx.gazetteer.find(text, s, e) if (en := lex.lookup(h[0])) and en.label == "Industry"]
+    if hits and hits[0][1] == s and hits[-1][2] == e and all(a[2] == b[1] for a, b in zip(hits, hits[1:])):
+        for surface, hs, he in hits:
+            yield Span(hs, he, surface, "Industry", rule + ".split", priority=20,
+                       canonical=lex.lookup(surface).name, sid=sid)
+        return
+    if e - s > 10 or any(ch in PUNCT for ch in name):
+        return
+    if not allow_unknown and not any(name.endswith(h) for h in ctx.affixes.industry_heads):
+        return
+    yield Span(s, e, name, "Industry", rule, priority=16, sid=sid)
+
+
+_INDUSTRY_SUFFIX = re.compile(r"(千亿级|百亿级|万亿级)?(产业集群|产业链|产业|行业|领域)(?!园|基地|孵化|园区|大厦|新城|城|投资|基金|发展基金|工人|政策|体系|结构|布局|工人|工作|链条|项目)")
+
+
+@extractor("industry")
+def industry_spans(ctx: Context) -> Iterator[Span]:
+    """`X产业` / `X行业` / `X领域` / `X产业集群`: the noun phrase X is an industry."""
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for m in _INDUSTRY_SUFFIX.finditer(ctx.text, sent.start, sent.end):
+            start = ctx.extend_left(sid, m.start(), max_chars=10)
+            if start == m.start():
+                continue
+            yield from industry_items(ctx, sid, start, m.start(), "industry.suffix", allow_unknown=False)
+
+
+_NAME_END = re.compile(r"[\u4e00-\u9fff]{1,2}")
+
+
+@extractor("official")
+def official_spans(ctx: Context) -> Iterator[Span]:
+    """Person names next to post titles: `总经理张小奇说`, `习近平总书记`, `省长 任振鹤`."""
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for name_s, name_e, _posts, _org_end in find_post_strings(ctx, sid):
+            if name_s is not None:
+                yield Span(name_s, name_e, ctx.text[name_s:name_e], "Official", "official.title_name",
+                           priority=40, sid=sid)
+
+
+def person_name_at(ctx: Context, sid: int, pos: int) -> int | None:
+    """End of a 2-3 character person name starting at pos (surname + given name), or None.
+
+    A name must be followed by the sentence end, punctuation, a space, a speech verb (说, 表示)
+    or a post title; the longer reading wins when both fit.
+    """
+    text, lex = ctx.text, ctx.lex
+    end_limit = ctx.doc.sentences[sid].end
+    surname_len = 2 if text[pos:pos + 2] in lex.surnames else 1 if text[pos:pos + 1] in lex.surnames else 0
+    if not surname_len:
+        return None
+    stops = ctx.affixes.name_followers
+    for given in (2, 1):
+        e = pos + surname_len + given
+        if e > end_limit or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:e]):
+            continue
+        if e == end_limit or text[e] in PUNCT or any(text.startswith(w, e) for w in stops):
+            return e
+    return None
+
+
+def find_post_strings(ctx: Context, sid: int):
+    """Title strings: [ORG] POST(、POST)* NAME or NAME POST. Yields (name_s, name_e, posts, org_end)
+    where posts is a list of (start, end) and org_end is where the serving body's name ends."""
+    sent = ctx.doc.sentences[sid]
+    text = ctx.text
+    hits = ctx.affixes.posts.find(text, sent.start, sent.end)
+    i = 0
+    while i < len(hits):
+        group = [hits[i]]
+        while i + 1 < len(hits) and hits[i + 1][1] - group[-1][2] <= 1 and text[group[-1][2]:hits[i + 1][1]] in ("、", "", "兼"):
+            i += 1
+            group.append(hits[i])
+        i += 1
+        first_s, last_e = group[0][1], group[-1][2]
+        posts = [(s, e) for _, s, e in group]
+        # name after the posts (optionally after one space)
+        pos = last_e + (1 if text[last_e:last_e + 1] == " " else 0)
+        name_e = person_name_at(ctx, sid, pos) if pos < sent.end else None
+        if name_e is not None:
+            yield pos, name_e, posts, first_s
+            continue
+        # name before a single post (习近平总书记)
+        if first_s - sent.start >= 2:
+            for n in (3, 2):
+                ns = first_s - n
+                if ns >= sent.start and person_name_at(ctx, sid, ns) == first_s and (
+                        ns == sent.start or text[ns - 1] in PUNCT or text[ns - 1] in "的由是在"):
+                    yield ns, first_s, posts, None
+                    break
+            else:
+                yield None, None, posts, first_s
+        else:
+            yield None, None, posts, first_s
+
+
+_FOCUS_REF = re.compile(r"(?<![\u4e00-\u9fff×])(新区|我区|全区|本区|高新区|开发区|经开区)")
+
+
+@extractor("ref")
+def focus_references(ctx: Context) -> Iterator[Span]:
+    """Bare `新区` / `我区` / `高新区`: references to the document's focal zone (resolved later)."""
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for m in _FOCUS_REF.finditer(ctx.text, sent.start, sent.end):
+            yield Span(m.start(), m.end(), m.group(), "Zone", "ref.focus", priority=1, sid=sid)
+
+
+def extract(ctx: Context, names=None) -> list[Span]:
+    """Run the registered extractors and apply the overlap policy."""
+    spans: list[Span] = []
+    for name, fn in REGISTRY.items():
+        if names is None or name in names:
+            spans.extend(fn(ctx))
+    return filter_spans(spans)

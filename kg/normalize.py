@@ -1,0 +1,98 @@
+"""Text normalisation: a chain of small pure `str -> str` functions, applied once at ingest.
+
+The chain is split in two so the document keeps its own spelling aligned with the
+simplified text: `PRE_SCRIPT` runs first (width, whitespace, pinyin glosses), then
+`to_simplified` maps traditional to simplified script character by character length-preserving.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms and the ideographic space to their half-width forms."""
+    return text.translate(_WIDTH)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\f\v]+")
+_EOL_SPACE = re.compile(r" *\n *")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Unix newlines, no invisible characters, one space for any run of spaces, no trailing spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.translate(_INVISIBLE)
+    text = _SPACES.sub(" ", text)
+    return _EOL_SPACE.sub("\n", text).strip(" ")
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# A pinyin syllable with a tone mark, in parentheses, glued right after a CJK character:
+# the residue of converters that annotate characters (`區(qū)`). Real parentheses hold Chinese
+# or ASCII words without tone marks, so `百林科(兰州)` and `(BIO)` are untouched.
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]{{1,7}}\))[a-zü]*[{_TONED}][a-zü{_TONED}]*\)"
+)
+
+
+def strip_pinyin_glosses(text: str) -> str:
+    """`蘭州新區(qū)` -> `蘭州新區`; leaves parentheses that are not tone-marked pinyin alone."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
+def nfc(text: str) -> str:
+    """Canonical composition, so that `ü` and `ü` compare equal."""
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified script with OpenCC, keeping the length (one char -> one char).
+
+    Phrase-level conversions that change the length are redone character by character so that
+    offsets into the simplified text are offsets into the original too.
+    """
+    cc = _t2s()
+    out = cc.convert(text)
+    if len(out) == len(text):
+        return out
+    chars = []
+    for ch in text:
+        conv = cc.convert(ch)
+        chars.append(conv if len(conv) == 1 else ch)
+    return "".join(chars)
+
+
+PRE_SCRIPT = (nfc, fold_width, normalize_whitespace, strip_pinyin_glosses)
+CHAIN = PRE_SCRIPT + (to_simplified,)
+
+
+def run(text: str, chain=CHAIN) -> str:
+    for fn in chain:
+        text = fn(text)
+    return text
+
+
+def normalize(text: str) -> tuple[str, str]:
+    """Return (simplified normalised text, same text in its original script), equal lengths."""
+    original = run(text, PRE_SCRIPT)
+    return to_simplified(original), original
+
+
+def fold_name(name: str) -> str:
+    """Key for comparing names: simplified, half-width, no whitespace or quotation marks."""
+    name = to_simplified(fold_width(nfc(name)))
+    return re.sub(r"[\s\"'“”‘’「」『』《》〈〉]", "", name)

@@ -1,0 +1,246 @@
+"""Relation rules over one document's resolved mentions. Each rule is a small named function
+registered in RULES; every Fact carries the id of the rule that produced it."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from .extract import PUNCT, Context, find_post_strings
+from .model import Span
+from .normalize import fold_name
+from .resolve import DocResolver, Fact
+
+RULES: dict[str, Callable] = {}
+
+
+def rule(name: str):
+    def deco(fn):
+        if name in RULES:
+            raise ValueError(f"relation rule {name!r} registered twice")
+        RULES[name] = fn
+        return fn
+    return deco
+
+
+class RelContext:
+    def __init__(self, ctx: Context, res: DocResolver):
+        self.ctx, self.res = ctx, res
+        self.doc = ctx.doc
+        self.by_sid: dict[int, list[Span]] = {}
+        for s in res.spans:
+            if res.key_of(s):
+                self.by_sid.setdefault(s.sid, []).append(s)
+        self.entities = res.entities
+        self.focal = ("Zone", fold_name(res.focal.name)) if res.focal else None
+
+    def fact(self, subj, pred, obj, rule_id, sid) -> Fact:
+        sent = self.doc.sentences[sid]
+        return Fact(subj, pred, obj, rule_id, self.doc.rel_path, sent.start, sent.end, sent.text)
+
+    def first_sid(self, key) -> int:
+        for sid, spans in sorted(self.by_sid.items()):
+            if any(self.res.key_of(s) == key for s in spans):
+                return sid
+        return 0
+
+    def keys(self, label: str):
+        return [k for k in self.entities if k[0] == label]
+
+
+# ------------------------------------------------------------------------ officials
+
+
+@rule("holdsPost")
+def officials(rc: RelContext) -> Iterator[Fact]:
+    """`[ORG]POST、POST NAME` and `NAME POST`: holdsPost each title; servesIn the body before it."""
+    ctx, res = rc.ctx, rc.res
+    authors = rc.doc.metadata.get("authors", [])
+    for sid, sent in enumerate(rc.doc.sentences):
+        spans = rc.by_sid.get(sid, [])
+        for name_s, name_e, posts, org_end in find_post_strings(ctx, sid):
+            person = None
+            if name_s is not None:
+                person = next((res.key_of(s) for s in spans if s.start == name_s and s.label == "Official"), None)
+            elif authors and re.search(r"(作者|作者系|作者为)", ctx.text[sent.start:posts[0][0]]):
+                person = ("Official", fold_name(authors[0]))
+                if person not in rc.entities:
+                    from .resolve import Entity
+
+                    rc.entities[person] = Entity("Official", authors[0], docs={rc.doc.rel_path},
+                                                 rules={"official.author_note"})
+            if person is None:
+                continue
+            for ps, pe in posts:
+                yield rc.fact(person, "holdsPost", ctx.text[ps:pe], "rel.holdsPost.title", sid)
+            if org_end is None:
+                continue
+            body = next((s for s in spans if s.end == org_end and s.label in
+                         {"Zone", "Region", "Organization", "Enterprise"} and res.key_of(s)), None)
+            if body is not None:
+                yield rc.fact(person, "servesIn", res.key_of(body), "rel.servesIn.title_org", sid)
+
+
+# ------------------------------------------------------------------------ locatedIn
+
+NATIONAL_PREFIX = ("中国", "国家", "全国", "中央", "中共", "国务院", "省", "中电", "中科")
+
+
+@rule("locatedIn.host")
+def zone_host(rc: RelContext) -> Iterator[Fact]:
+    """A zone lies in its host region (lexicon) or in the region its name starts with, when the
+    document mentions that region; also in the region's province when that is mentioned."""
+    lex = rc.ctx.lex
+    regions = {rc.entities[k].name: k for k in rc.keys("Region")}
+    for key in rc.keys("Zone"):
+        ent = rc.entities[key]
+        targets = []
+        entry = lex.lookup(ent.name)
+        if entry is not None and entry.label == "Zone" and entry.host:
+            targets.append(entry.host)
+        for rname, rkey in regions.items():
+            r_entry = lex.regions_by_name.get(rname)
+            forms = {rname, *(r_entry.aliases if r_entry else ())}
+            if any(ent.name.startswith(f) for f in forms):
+                targets.append(rname)
+        seen = set()
+        for t in list(targets):
+            r_entry = lex.regions_by_name.get(t)
+            while r_entry is not None and r_entry.host:
+                targets.append(r_entry.host)
+                r_entry = lex.regions_by_name.get(r_entry.host)
+        for t in targets:
+            if t in regions and t not in seen:
+                seen.add(t)
+                yield rc.fact(key, "locatedIn", regions[t], "rel.locatedIn.host", rc.first_sid(key))
+
+
+@rule("locatedIn.focus")
+def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
+    """Local things of a document about one zone lie in that zone: its sub-parks, projects,
+    enterprises and bodies, unless their name ties them to the nation or another place."""
+    if rc.focal is None:
+        return
+    lex = rc.ctx.lex
+    focal_name = rc.entities[rc.focal].name
+    region_names = [rc.entities[k].name for k in rc.keys("Region")]
+    region_forms = set(region_names)
+    for n in region_names:
+        e = lex.regions_by_name.get(n)
+        if e:
+            region_forms |= set(e.aliases)
+    for key, ent in rc.entities.items():
+        if key == rc.focal or ent.label not in {"Zone", "Enterprise", "Organization", "Project"}:
+            continue
+        name = ent.name
+        entry = lex.lookup(name)
+        if entry is not None and entry.label in {"Zone", "Organization"} and entry.priority < 100:
+            continue  # a listed national zone or body has its own place
+        if name.startswith(NATIONAL_PREFIX):
+            continue
+        if ent.label == "Zone" and re.search(r"(国家自主创新示范区|自创区)$", name):
+            yield rc.fact(rc.focal, "locatedIn", key, "rel.locatedIn.container", rc.first_sid(key))
+            continue
+        if ent.label == "Organization" and not name.startswith(focal_name):
+            if any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms):
+                for rn in region_names:
+                    forms = {rn, *(lex.regions_by_name[rn].aliases if rn in lex.regions_by_name else ())}
+                    if any(f in name[:10] for f in forms):
+                        yield rc.fact(key, "locatedIn", ("Region", fold_name(rn)), "rel.locatedIn.name_region",
+                                      rc.first_sid(key))
+                        break
+                continue
+        if ent.label == "Zone" and any(name.startswith(f) for f in region_forms) and not name.startswith(focal_name):
+            continue
+        yield rc.fact(key, "locatedIn", rc.focal, "rel.locatedIn.focus", rc.first_sid(key))
+        # a project or body named after a sub-zone lies in that sub-zone too
+        for zkey in rc.keys("Zone"):
+            zname = rc.entities[zkey].name
+            if zkey != rc.focal and zkey != key and len(zname) >= 3 and name.startswith(zname) and ent.label != "Zone":
+                yield rc.fact(key, "locatedIn", zkey, "rel.locatedIn.name_zone", rc.first_sid(key))
+
+
+# ------------------------------------------------------------------------ industries
+
+
+@rule("developsIndustry")
+def develops(rc: RelContext) -> Iterator[Fact]:
+    """The focal zone develops the industries its document names; a zone named after an
+    industry (大数据产业园) develops that industry."""
+    industries = rc.keys("Industry")
+    if rc.focal is not None:
+        for ikey in industries:
+            yield rc.fact(rc.focal, "developsIndustry", ikey, "rel.developsIndustry.focus", rc.first_sid(ikey))
+    for zkey in rc.keys("Zone"):
+        zname = rc.entities[zkey].name
+        for ikey in industries:
+            iname = rc.entities[ikey].name
+            if zkey != rc.focal and len(iname) >= 2 and iname in zname:
+                yield rc.fact(zkey, "developsIndustry", ikey, "rel.developsIndustry.name", rc.first_sid(zkey))
+
+
+@rule("inIndustry")
+def in_industry(rc: RelContext) -> Iterator[Fact]:
+    """An enterprise works in the industries named in its own name, in the name of its project
+    (原子高科同位素项目), or in a short sentence that lists it with them."""
+    ents = rc.keys("Enterprise")
+    industries = {rc.entities[k].name: k for k in rc.keys("Industry")}
+    for ekey in ents:
+        name = rc.entities[ekey].name
+        for iname, ikey in industries.items():
+            if len(iname) >= 2 and iname in name:
+                yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.name", rc.first_sid(ekey))
+    for pkey in rc.keys("Project"):
+        pname = rc.entities[pkey].name
+        for ekey in ents:
+            ename = rc.entities[ekey].name
+            if pname.startswith(ename):
+                for iname, ikey in industries.items():
+                    if iname in pname[len(ename):]:
+                        yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
+    for sid, spans in rc.by_sid.items():
+        e_spans = [s for s in spans if s.label == "Enterprise"]
+        i_spans = [s for s in spans if s.label == "Industry"]
+        if not e_spans or not i_spans or len(i_spans) > 4:
+            continue
+        for e in e_spans:
+            for i in i_spans:
+                yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(i), "rel.inIndustry.sentence", sid)
+
+
+# ------------------------------------------------------------------------ cooperation
+
+_PARTIES = {"Zone", "Enterprise", "Organization"}
+
+
+@rule("cooperatesWith")
+def cooperation(rc: RelContext) -> Iterator[Fact]:
+    """`A与B(开展)合作/共建`: A is the entity before 与 in the clause, else the focal zone."""
+    triggers = sorted(rc.ctx.lex.trigger("cooperate"), key=len, reverse=True)
+    text = rc.ctx.text
+    for sid, sent in enumerate(rc.doc.sentences):
+        if not any(t in sent.text for t in triggers):
+            continue
+        spans = [s for s in rc.by_sid.get(sid, []) if s.label in _PARTIES]
+        for m in re.finditer(r"(与|同|和)", sent.text):
+            pos = sent.start + m.end()
+            partner = next((s for s in spans if s.start == pos), None)
+            if partner is None:
+                continue
+            tail = text[partner.end:min(sent.end, partner.end + 12)]
+            if not any(t in tail for t in triggers):
+                continue
+            clause_start = max(text.rfind(p, sent.start, pos) for p in ",;:") + 1
+            clause_start = max(clause_start, sent.start)
+            before = [s for s in spans if clause_start <= s.start and s.end <= pos - 1]
+            subj = rc.res.key_of(before[-1]) if before else rc.focal
+            obj = rc.res.key_of(partner)
+            if subj and obj and subj != obj:
+                yield rc.fact(subj, "cooperatesWith", obj, "rel.cooperatesWith.yu", sid)
+
+
+def relate(rc: RelContext) -> list[Fact]:
+    facts = []
+    for fn in RULES.values():
+        facts.extend(fn(rc))
+    return facts

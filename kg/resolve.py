@@ -1,0 +1,223 @@
+"""Resolution: mentions -> entities, within a document and across documents.
+
+Within a document: the focal zone (the zone the text is about) absorbs `新区`/`我区`/`高新区`;
+`新区X` names are expanded with the focal zone's name; short forms join the full name the
+document gives (科近泰基 -> 兰州科近泰基新技术有限责任公司). Across documents: same type and
+same folded name -> one node; a short form that is part of exactly one full name elsewhere joins it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon
+from .model import Document, Span
+from .normalize import fold_name
+
+REF_WORDS = {"新区": "新区", "高新区": "高新区", "开发区": "开发区", "经开区": "经开区",
+             "我区": "", "全区": "", "本区": ""}
+
+
+@dataclass
+class Entity:
+    label: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    originals: set[str] = field(default_factory=set)   # spellings in the document's own script
+    docs: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.label, fold_name(self.name))
+
+
+@dataclass
+class Fact:
+    subject: tuple[str, str]
+    predicate: str
+    object: tuple[str, str] | str      # entity key, or a literal (holdsPost)
+    rule: str
+    doc: str
+    sent_start: int
+    sent_end: int
+    sentence: str
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes; picklable, so documents can be processed in parallel."""
+
+    rel_path: str
+    sha256: str
+    encoding: str
+    script: str
+    metadata: dict
+    sentences: int
+    entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    focal: tuple[str, str] | None = None
+
+
+class DocResolver:
+    """Maps each span of one document to an entity key and collects the entities."""
+
+    def __init__(self, doc: Document, spans: list[Span], lex: Lexicon):
+        self.doc, self.lex = doc, lex
+        self.spans = spans
+        self.entities: dict[tuple[str, str], Entity] = {}
+        self.span_key: dict[tuple[int, int], tuple[str, str]] = {}
+        self.focal = self._focal_zone()
+
+    def _focal_zone(self) -> Span | None:
+        counts: Counter = Counter()
+        first: dict[str, Span] = {}
+        title = self.doc.metadata.get("title", "")
+        for s in self.spans:
+            if s.label == "Zone" and s.rule != "ref.focus":
+                counts[s.name] += 1
+                first.setdefault(s.name, s)
+        for name in counts:
+            if name in title:
+                counts[name] += 3
+        if not counts:
+            return None
+        name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
+        return first[name] if n >= 2 else None
+
+    def focal_name(self) -> str | None:
+        return self.focal.name if self.focal else None
+
+    def ref_target(self, word: str) -> str | None:
+        """The focal zone a bare reference (新区, 我区, 高新区) stands for, if it fits."""
+        focal = self.focal_name()
+        if not focal or word not in REF_WORDS:
+            return None
+        kind = REF_WORDS[word]
+        return focal if focal.endswith(kind) else None
+
+    def resolve(self) -> DocResult:
+        doc = self.doc
+        names: dict[tuple[int, int], tuple[str, str, set]] = {}
+        for s in self.spans:
+            if s.rule == "ref.focus":
+                target = self.ref_target(s.text)
+                if target:
+                    names[(s.start, s.end)] = ("Zone", target, {s.text})
+                continue
+            name, aliases = s.name, set()
+            if s.text != name:
+                aliases.add(s.text)
+            for ref in sorted(REF_WORDS, key=len, reverse=True):
+                if ref and name.startswith(ref) and len(name) > len(ref) + 1:
+                    target = self.ref_target(ref)
+                    if target and not name.startswith(target):
+                        aliases.add(name)
+                        name = target + name[len(ref):]
+                    break
+            names[(s.start, s.end)] = (s.label, name, aliases)
+        # short forms -> the full name the same document gives
+        full_by_label: dict[str, set[str]] = {}
+        for label, name, _ in names.values():
+            full_by_label.setdefault(label, set()).add(name)
+        remap = {}
+        for label, group in full_by_label.items():
+            if label in {"Region", "Official", "Industry"}:
+                continue
+            for short in group:
+                if short == self.focal_name():
+                    continue
+                complete = any(short.endswith(suf) for suf, _, strong, _ in self.lex.suffixes if strong)
+                longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
+                          and not (complete and short in n)]
+                if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
+                    remap[(label, short)] = longer[0]
+        for (start, end), (label, name, aliases) in names.items():
+            full = remap.get((label, name))
+            if full:
+                aliases = aliases | {name}
+                name = full
+            ent = self.entities.get((label, fold_name(name)))
+            if ent is None:
+                ent = self.entities[(label, fold_name(name))] = Entity(label, name)
+            ent.aliases |= {a for a in aliases if a != name}
+            orig = doc.original_spelling(start, end)
+            if orig != doc.text[start:end]:
+                ent.originals.add(orig)
+            ent.docs.add(doc.rel_path)
+            self.span_key[(start, end)] = ent.key
+        for s in self.spans:
+            key = self.span_key.get((s.start, s.end))
+            if key:
+                self.entities[key].rules.add(s.rule)
+        focal_key = ("Zone", fold_name(self.focal.name)) if self.focal else None
+        return DocResult(doc.rel_path, doc.sha256, doc.encoding, doc.script, dict(doc.metadata),
+                         len(doc.sentences), self.entities, [], focal_key)
+
+    def key_of(self, span: Span):
+        return self.span_key.get((span.start, span.end))
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """`科近泰基` in `兰州科近泰基新技术有限责任公司`; `天津工业生物所` a subsequence of
+    `中国科学院天津工业生物技术研究所` sharing its last character."""
+    if short in full:
+        return True
+    if len(short) < 3 or short[-1] != full[-1]:
+        return False
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
+    """Merge per-document results into corpus entities (one node per thing) and facts."""
+    entities: dict[tuple[str, str], Entity] = {}
+    facts: list[Fact] = []
+    for res in sorted(results, key=lambda r: r.rel_path):
+        for key, ent in res.entities.items():
+            cur = entities.get(key)
+            if cur is None:
+                cur = entities[key] = Entity(ent.label, ent.name)
+            cur.aliases |= ent.aliases
+            cur.originals |= ent.originals
+            cur.docs |= ent.docs
+            cur.rules |= ent.rules
+        facts.extend(res.facts)
+    # a short name seen in one document, full name in another: join them (companies, bodies)
+    remap: dict[tuple[str, str], tuple[str, str]] = {}
+    by_label: dict[str, list[Entity]] = {}
+    for ent in entities.values():
+        by_label.setdefault(ent.label, []).append(ent)
+    for label in ("Enterprise", "Organization"):
+        group = by_label.get(label, [])
+        for short in group:
+            if len(short.name) < 2:
+                continue
+            longer = [e for e in group if e is not short and len(e.name) > len(short.name)
+                      and e.name.startswith(short.name)]
+            if len(longer) == 1:
+                remap[short.key] = longer[0].key
+    for src, dst in remap.items():
+        while dst in remap and remap[dst] != src:
+            dst = remap[dst]
+        s, d = entities.pop(src), entities[dst]
+        d.aliases |= s.aliases | {s.name}
+        d.originals |= s.originals
+        d.docs |= s.docs
+        d.rules |= s.rules
+    for f in facts:
+        f.subject = _follow(remap, f.subject)
+        if isinstance(f.object, tuple):
+            f.object = _follow(remap, f.object)
+    for ent in entities.values():
+        ent.aliases.discard(ent.name)
+    return entities, facts
+
+
+def _follow(remap, key):
+    seen = set()
+    while key in remap and key not in seen:
+        seen.add(key)
+        key = remap[key]
+    return key

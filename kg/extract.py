@@ -32,7 +32,7 @@ def extractor(name: str):
 
 
 STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw"}
-WEAK_POS = {"a", "b", "d", "l", "an", "s", "q", "mq"}
+WEAK_POS = {"a", "b", "d", "an", "s"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x"}
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
@@ -132,6 +132,23 @@ class Context:
                         or tok[0] <= lo):
                     break
             start = max(tok[0], lo)
+        return self._trim_left(sid, start, pos)
+
+    def _trim_left(self, sid: int, start: int, pos: int) -> int:
+        """A name does not start with a bracketed number (三), a count (169个, 一批) or a quote mark."""
+        text = self.text
+        while start < pos:
+            if text[start] == "(":
+                close = text.find(")", start, pos)
+                if close < 0:
+                    break
+                start = close + 1
+                continue
+            m = re.match(r"(\d+|[一二两三四五六七八九十百千万几多]+)(个|家|批|支|项|所|大|类|名|条)", text[start:pos])
+            if m:
+                start += m.end()
+                continue
+            break
         return start
 
     def _stops_name(self, word: str, tag: str) -> bool:
@@ -162,7 +179,11 @@ class Affixes:
         self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | {"同志", "先生", "女士"},
                                      key=len, reverse=True)
         self.industry_heads = tuple(lex.trigger("industry_head"))
-        self.stop_words = set(self.enum_heads) | set(lex.trigger("speech")) | {"其中", "包括", "以及", "目前", "同时"}
+        self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
+        suffix_words = set(self.suffix_info)
+        self.stop_words = ({w for w in self.enum_heads if w not in suffix_words} | set(lex.trigger("speech"))
+                           | set(lex.trigger("verb")) | {"其中", "包括", "以及", "目前", "同时"})
+        self.bare_zones = set(lex.trigger("bare_zone"))
 
 
 # ---------------------------------------------------------------------------- extractors
@@ -173,6 +194,21 @@ def gazetteer_spans(ctx: Context) -> Iterator[Span]:
     """Known names from the lexicons (regions, zones, industries, national bodies, user entries)."""
     for sid in range(len(ctx.doc.sentences)):
         yield from ctx.gaz_spans(sid)
+
+
+def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
+    """The stem has something proper-name-like: a name token, a mask, quotes, digits, a known
+    place, zone or organisation, or a known industry (化工园区, 大数据产业园)."""
+    stem = ctx.text[start:end]
+    if any(ch in stem for ch in "×“”\"") or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", stem):
+        return True
+    for g in ctx.gaz_spans(sid):
+        if start <= g.start and g.end <= end:
+            return True
+    for tok in ctx.tokens(sid):
+        if start <= tok[0] and tok[1] <= end and tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers:
+            return True
+    return False
 
 
 def generic_stem(lex: Lexicon, stem: str) -> bool:
@@ -201,8 +237,14 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
             label, strong, prio = ctx.affixes.suffix_info[suffix]
             start = ctx.extend_left(sid, s)
             stem = ctx.text[start:s]
+            if not stem and suffix in ctx.affixes.bare_zones:
+                yield Span(s, e, suffix, label, "suffix.bare_zone", priority=prio, sid=sid)
+                continue
             if generic_stem(lex, stem):
                 continue
+            if label in ("Zone", "Project", "Organization") and not strong_stem(ctx, sid, start, s):
+                if label != "Organization" or suffix in ctx.affixes.weak_org:
+                    continue
             if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(ctx.text, s, min(sent.end, e + 4))):
                 continue  # 局 of 局长: a post title, not a name
             if not strong:
@@ -218,7 +260,8 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
             yield Span(start, e, name, label, f"suffix.{label.lower()}", priority=prio, sid=sid)
 
 
-_ENUM_SPLIT = re.compile(r"、|以及|及|和|与")
+_ENUM_SPLIT = re.compile(r"、")
+_ENUM_LAST = re.compile(r"(?<=[\u4e00-\u9fff×]{2})(以及|及|和|与)")
 _SCALE = re.compile(r"(千亿级|百亿级|万亿级|千亿|百亿|万亿|\d+亿级?)$")
 _INDUSTRY_TAILS = ("产业集群", "产业链", "产业", "行业", "领域", "板块")
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十]|\d+)大$")
@@ -251,6 +294,10 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
             for m in _ENUM_SPLIT.finditer(segment):
                 pieces.append((pos, seg_start + m.start()))
                 pos = seg_start + m.end()
+            m = _ENUM_LAST.search(ctx.text, pos, head_start)
+            if m and pieces:
+                pieces.append((pos, m.start()))
+                pos = m.end()
             pieces.append((pos, head_start))
             if len(pieces) < 2 and label != "Industry":
                 continue
@@ -272,7 +319,7 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " 、,和及与以":
+    while s < e and text[s] in " 、,":
         s += 1
     while e > s and text[e - 1] in " 、,":
         e -= 1
@@ -423,3 +470,68 @@ def extract(ctx: Context, names=None) -> list[Span]:
         if names is None or name in names:
             spans.extend(fn(ctx))
     return filter_spans(spans)
+
+
+_LIST_STOP = ",。;:!?()“”《》"
+
+
+@extractor("list")
+def list_spans(ctx: Context) -> Iterator[Span]:
+    """Bare lists `A、B、C和D` without a head noun: items ending in a type suffix (any strength,
+    the list fixes their edges) get that type; if two or more items are enterprises, the
+    untyped name-like items of the list are enterprises too."""
+    lex, text = ctx.lex, ctx.text
+    for sid, sent in enumerate(ctx.doc.sentences):
+        if sent.text.count("、") < 2:
+            continue
+        for run in re.finditer(r"[^,。;:!?()“”《》]+", sent.text):
+            seg_s, seg_e = sent.start + run.start(), sent.start + run.end()
+            if text.count("、", seg_s, seg_e) < 2:
+                continue
+            cuts = [m.start() for m in re.finditer("、", text[seg_s:seg_e])]
+            first_e = seg_s + cuts[0]
+            pieces = [(ctx.extend_left(sid, first_e, floor=seg_s), first_e)]
+            for a, b in zip(cuts, cuts[1:]):
+                pieces.append((seg_s + a + 1, seg_s + b))
+            last_s = seg_s + cuts[-1] + 1
+            m = re.match(r"[\u4e00-\u9fff×A-Za-z0-9()]{2,12}?(?=和|与|及|等|$|[0-9一二三四五六七八九十]+个|,)",
+                         text[last_s:seg_e])
+            if not m:
+                continue
+            pieces.append((last_s, last_s + m.end()))
+            rest = last_s + m.end()
+            m2 = re.match(r"(和|与|及)([\u4e00-\u9fff×]{2,12}?)(?=等|[0-9一二三四五六七八九十]+个|$|的)", text[rest:seg_e])
+            if m2:
+                pieces.append((rest + m2.start(2), rest + m2.end(2)))
+            typed = []
+            for s, e in pieces:
+                name = text[s:e]
+                label = None
+                entry = lex.lookup(name)
+                if entry is not None:
+                    label = entry.label
+                else:
+                    for suffix, (lab, _strong, _prio) in ctx.affixes.suffix_info.items():
+                        if name.endswith(suffix) and len(name) > len(suffix) and not generic_stem(lex, name[:-len(suffix)]):
+                            label = lab
+                            break
+                typed.append((s, e, name, label))
+            n_ent = sum(1 for *_, lab in typed if lab == "Enterprise")
+            n_ind = sum(1 for *_, name, lab in typed if lab == "Industry" or (
+                lab is None and any(name.endswith(h) for h in ctx.affixes.industry_heads)))
+            if n_ind >= 2 and n_ind * 2 >= len(typed):
+                for s, e, name, label in typed:
+                    if label in (None, "Industry"):
+                        yield from industry_items(ctx, sid, s, e, "list.industry", allow_unknown=True)
+                continue
+            for s, e, name, label in typed:
+                if e - s < 2 or not all(_is_name_char(c) or c in "()" for c in name):
+                    continue
+                if label in ("Enterprise", "Organization") and entry_free(lex, name):
+                    yield Span(s, e, name, label, f"list.{label.lower()}", priority=17, sid=sid)
+                elif label is None and n_ent >= 2 and e - s <= 8 and entry_free(lex, name):
+                    yield Span(s, e, name, "Enterprise", "list.propagate", priority=12, sid=sid)
+
+
+def entry_free(lex: Lexicon, name: str) -> bool:
+    return not (lex.is_generic(name) or name in lex.suppressed or generic_stem(lex, name))

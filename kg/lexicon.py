@@ -91,6 +91,8 @@ def _load_regions(lex: Lexicon) -> None:
         # County short forms are too often ordinary words (和平, 新城); keep only full names.
         if level == "county":
             aliases = ()
+            if r["name"].endswith("新区"):
+                continue  # national new areas that are also districts (滨海新区) are Zones
         entry = Entry(clean(r["name"]), "Region", aliases, _where(path, r.line),
                       priority={"country": 48, "province": 50, "prefecture": 46, "county": 40}[level],
                       host=clean(parent["name"]) if parent else "", kind=level)
@@ -176,7 +178,7 @@ def load(extra: tuple = ()) -> Lexicon:
     lex.generic_names = frozenset(groups["name"])
     lex.abstract = frozenset(groups["abstract"])
     trig_path = data_path("triggers.tsv")
-    roles = {"enum_head", "locate", "cooperate", "speech", "name_stop", "industry_head"}
+    roles = {"enum_head", "locate", "cooperate", "speech", "name_stop", "industry_head", "verb", "bare_zone"}
     for r in read_tsv(trig_path, ("word", "role", "value"), required=("word", "role")):
         if r["role"] not in roles:
             raise DataFileError(trig_path, r.line, f"unknown role {r['role']!r}")

@@ -130,7 +130,7 @@ class DocResolver:
                     continue
                 complete = any(short.endswith(suf) for suf, _, strong, _ in self.lex.suffixes if strong)
                 longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
-                          and not (complete and short in n)]
+                          and not (complete and short in n and not n.endswith(short))]
                 if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
                     remap[(label, short)] = longer[0]
         for (start, end), (label, name, aliases) in names.items():

@@ -73,12 +73,15 @@ class Context:
                 entry = self.lex.lookup(surface)
                 if entry is None or surface in self.lex.suppressed:
                     continue
-                if not _boundary_ok(self.text, s, e, entry.label):
-                    continue
+                if surface != entry.name and e - s <= 2 and not self._token_aligned(sid, s):
+                    continue  # a short form glued inside another word (北海 in 西北海创)
                 spans.append(Span(s, e, surface, entry.label, f"gazetteer.{entry.label.lower()}",
                                   priority=entry.priority, canonical=entry.name, sid=sid))
             self._gaz[sid] = spans
         return spans
+
+    def _token_aligned(self, sid: int, pos: int) -> bool:
+        return any(t[0] == pos for t in self.tokens(sid))
 
     def token_at(self, sid: int, pos: int):
         """The token covering character pos-1 (the one a leftward walk from pos meets)."""
@@ -132,6 +135,9 @@ class Context:
                         or tok[0] <= lo):
                     break
             start = max(tok[0], lo)
+        for g in self.gaz_spans(sid):
+            if g.start < start < g.end <= pos:
+                start = max(g.start, lo)
         return self._trim_left(sid, start, pos)
 
     def _trim_left(self, sid: int, start: int, pos: int) -> int:
@@ -161,11 +167,6 @@ def _is_name_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch.isalnum() or ch == "×"
 
 
-def _boundary_ok(text: str, s: int, e: int, label: str) -> bool:
-    """Reject a gazetteer hit glued inside a longer CJK word where that is implausible."""
-    return True
-
-
 class Affixes:
     """Suffix and trigger automata derived from the lexicon (built once per lexicon)."""
 
@@ -179,6 +180,7 @@ class Affixes:
         self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | {"同志", "先生", "女士"},
                                      key=len, reverse=True)
         self.industry_heads = tuple(lex.trigger("industry_head"))
+        self.develop = tuple(lex.trigger("develop"))
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w in self.enum_heads if w not in suffix_words} | set(lex.trigger("speech"))
@@ -191,9 +193,48 @@ class Affixes:
 
 @extractor("gazetteer")
 def gazetteer_spans(ctx: Context) -> Iterator[Span]:
-    """Known names from the lexicons (regions, zones, industries, national bodies, user entries)."""
+    """Known names from the lexicons (regions, zones, industries, national bodies, user entries).
+
+    Industry words are also ordinary words (文化, 医疗, 生物), so an industry hit needs an
+    industry context unless it is a long, specific name (see `industry_context`)."""
     for sid in range(len(ctx.doc.sentences)):
-        yield from ctx.gaz_spans(sid)
+        for span in ctx.gaz_spans(sid):
+            if span.label != "Industry" or span.priority >= 100:
+                yield span
+                continue
+            verdict = industry_context(ctx, sid, span)
+            if verdict:
+                yield Span(span.start, span.end, span.text, span.label, f"{span.rule}.{verdict}",
+                           span.priority, span.canonical, span.sid)
+
+
+_IND_AFTER = ("产业", "行业", "领域", "等", "企业", "项目", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
+              "千亿", "百亿", "万亿")
+_IND_NOT_AFTER = ("平台", "体系", "机制", "能力", "水平", "政策", "网络", "终端", "设施", "制品", "所", "技术研究",
+                  "工作", "环境", "保障", "部门", "机构", "人才", "资源", "要素", "手段", "改革", "创新")
+
+
+def industry_context(ctx: Context, sid: int, span: Span) -> str:
+    """'' when an industry word is used as an ordinary word; else why it counts as an industry."""
+    text = ctx.text
+    sent = ctx.doc.sentences[sid]
+    after = text[span.end:span.end + 4]
+    if after.startswith(_IND_NOT_AFTER):
+        return ""
+    before = text[span.start - 1] if span.start > sent.start else ""
+    if before == "、" or after[:1] == "、":
+        return "list"
+    if after.startswith(_IND_AFTER):
+        return "head"
+    clause_start = max([text.rfind(p, sent.start, span.start) for p in ",;:"] + [sent.start])
+    window = text[max(clause_start, span.start - 10):span.start]
+    if any(t in window for t in ctx.affixes.develop):
+        return "trigger"
+    for other in ctx.gaz_spans(sid):
+        if other is not span and other.label == "Industry" and (
+                text[other.end:span.start] in ("和", "及", "与", "以及") or text[span.end:other.start] in ("和", "及", "与", "以及")):
+            return "pair"
+    return "specific" if span.end - span.start >= 4 else ""
 
 
 def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
@@ -265,6 +306,8 @@ _ENUM_LAST = re.compile(r"(?<=[\u4e00-\u9fff×]{2})(以及|及|和|与)")
 _SCALE = re.compile(r"(千亿级|百亿级|万亿级|千亿|百亿|万亿|\d+亿级?)$")
 _INDUSTRY_TAILS = ("产业集群", "产业链", "产业", "行业", "领域", "板块")
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十]|\d+)大$")
+_QUALIFIER_TAIL = re.compile(r"((?:[一二两三四五六七八九十]|\d+)大)?(主导|重点|优势|特色|支柱|新兴|战略性新兴)$")
+_QUALIFIER_HEAD = re.compile(r"^(国家级|国家|省级|全省|全市|全区|区域|我国|我省|我市|我区)")
 
 
 def _enum_head(ctx: Context, sent_text: str, offset: int):
@@ -338,9 +381,15 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
     m = _SCALE.search(text[s:e])
     if m:
         e = s + m.start()
+    m = _QUALIFIER_TAIL.search(text[s:e])
+    if m and m.start() >= 2:
+        e = s + m.start()
     m = _COUNT.search(text[s:e])
     if m:
         e = s + m.start()
+    m = _QUALIFIER_HEAD.match(text[s:e])
+    if m and e - s - m.end() >= 2:
+        s += m.end()
     while s < e and text[s] in "“\"":
         s += 1
     while e > s and text[e - 1] in "”\"":
@@ -351,6 +400,8 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
     if name in lex.abstract or lex.is_generic(name) or name in lex.suppressed or generic_stem(lex, name):
         return
     entry = lex.lookup(name)
+    if entry is None and name.endswith("业") and lex.lookup(name[:-1]) is not None:
+        entry = lex.lookup(name[:-1])
     if entry is not None:
         if entry.label == "Industry":
             yield Span(s, e, name, "Industry", rule, priority=20, canonical=entry.name, sid=sid)
@@ -517,11 +568,11 @@ def list_spans(ctx: Context) -> Iterator[Span]:
                             break
                 typed.append((s, e, name, label))
             n_ent = sum(1 for *_, lab in typed if lab == "Enterprise")
-            n_ind = sum(1 for *_, name, lab in typed if lab == "Industry" or (
+            n_ind = sum(1 for *_, name, lab in typed if (lab == "Industry" and len(name) >= 3) or (
                 lab is None and any(name.endswith(h) for h in ctx.affixes.industry_heads)))
             if n_ind >= 2 and n_ind * 2 >= len(typed):
                 for s, e, name, label in typed:
-                    if label in (None, "Industry"):
+                    if label in (None, "Industry") and not any(c in name for c in "的是有在了把被对将"):
                         yield from industry_items(ctx, sid, s, e, "list.industry", allow_unknown=True)
                 continue
             for s, e, name, label in typed:

@@ -241,10 +241,30 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
         authors += [a for a in re.split(r"[ 、,]", v) if a]
     if authors:
         out["authors"] = list(dict.fromkeys(authors))
+    if "authors" not in out:
+        byline = _byline(doc, body_lines)
+        if byline:
+            out["authors"] = [byline]
     title = _title(doc, body_lines)
     if title:
         out["title"] = title
     return out
+
+
+def _byline(doc: Document, body_lines) -> str | None:
+    """A line near the top that is only a 2-3 character person name is the author's byline."""
+    surnames = _surnames()
+    for s, e in body_lines[:10]:
+        line = doc.text[s:e].strip()
+        if 2 <= len(line) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in line) and (
+                line[0] in surnames or line[:2] in surnames):
+            return line
+    return None
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset:
+    return frozenset(r["surname"] for r in read_tsv(data_path("surnames.tsv"), ("surname",), required=("surname",)))
 
 
 _SENTENCE_PUNCT = re.compile(r"[。,;!?:]")

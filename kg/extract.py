@@ -515,12 +515,46 @@ def focus_references(ctx: Context) -> Iterator[Span]:
 
 
 def extract(ctx: Context, names=None) -> list[Span]:
-    """Run the registered extractors and apply the overlap policy."""
+    """Run the registered extractors, apply the overlap policy, then add the parts that a
+    kept name is made of (`nested_spans`)."""
     spans: list[Span] = []
     for name, fn in REGISTRY.items():
         if names is None or name in names:
             spans.extend(fn(ctx))
-    return filter_spans(spans)
+    kept = filter_spans(spans)
+    return sorted(kept + list(nested_spans(ctx, kept)), key=lambda s: (s.start, s.end, s.label))
+
+
+_OWNER_CUT = re.compile(r"\d|[一二三四五六七八九]期|×|数据中心|产业园|基地|中心|项目")
+
+
+def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
+    """Names inside names: the owner of a project named `<company><industry|二期>`
+    (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, and the
+    group of a group's subsidiary (兰州新区科文旅集团数投公司 -> 兰州新区科文旅集团)."""
+    lex, text = ctx.lex, ctx.text
+    for span in kept:
+        if span.label == "Project":
+            inds = [g for g in ctx.gaz_spans(span.sid) if g.label == "Industry" and span.start <= g.start and g.end <= span.end]
+            for g in inds:
+                yield Span(g.start, g.end, g.text, "Industry", "nested.project_industry", g.priority, g.canonical, span.sid)
+            cut = _OWNER_CUT.search(text, span.start, span.end)
+            end = min([cut.start()] if cut else [span.end] + [g.start for g in inds]) if (cut or inds) else None
+            if inds and cut:
+                end = min(cut.start(), inds[0].start)
+            elif inds:
+                end = inds[0].start
+            if end is None or not 2 <= end - span.start <= 6:
+                continue
+            owner = text[span.start:end]
+            if any(g.start < end and span.start < g.end and g.label in ("Region", "Zone") for g in ctx.gaz_spans(span.sid)):
+                continue
+            if entry_free(lex, owner) and lex.lookup(owner) is None and not owner.endswith(("园区", "新区", "高新区", "园", "区")):
+                yield Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
+        elif span.label == "Enterprise":
+            i = span.text.find("集团")
+            if 2 <= i and i + 2 < len(span.text):
+                yield Span(span.start, span.start + i + 2, span.text[:i + 2], "Enterprise", "nested.group", 10, sid=span.sid)
 
 
 _LIST_STOP = ",。;:!?()“”《》"

@@ -111,7 +111,7 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
             result = run_query(store, text, params=bound)
         except KgError as exc:
             _fail(f"{origin}: {exc}")
-        out = click.get_binary_stream("stdout")
+        out = sys.stdout.buffer
         result.write(out, fmt)
         out.flush()
     except KgError as exc:

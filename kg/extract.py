@@ -181,6 +181,7 @@ class Affixes:
                                      key=len, reverse=True)
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
+        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "规模", "产值", "增长", "领跑", "突破")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w in self.enum_heads if w not in suffix_words} | set(lex.trigger("speech"))
@@ -210,31 +211,40 @@ def gazetteer_spans(ctx: Context) -> Iterator[Span]:
 
 _IND_AFTER = ("产业", "行业", "领域", "等", "企业", "项目", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
               "千亿", "百亿", "万亿")
-_IND_NOT_AFTER = ("平台", "体系", "机制", "能力", "水平", "政策", "网络", "终端", "设施", "制品", "所", "技术研究",
+_IND_NOT_AFTER = ("服务体系", "服务平台", "发展高地", "督查", "督察", "平台", "体系", "机制", "能力", "水平", "政策", "网络", "终端", "设施", "制品", "所", "技术研究",
                   "工作", "环境", "保障", "部门", "机构", "人才", "资源", "要素", "手段", "改革", "创新")
 
 
 def industry_context(ctx: Context, sid: int, span: Span) -> str:
-    """'' when an industry word is used as an ordinary word; else why it counts as an industry."""
+    """'' when an industry word is used as an ordinary word; else why it counts as an industry:
+    a list of industries (with at least one specific, 3+ character member), an industry head
+    after it (产业, 企业, 等), or a development verb near it (发展, 培育, 壮大)."""
     text = ctx.text
     sent = ctx.doc.sentences[sid]
     after = text[span.end:span.end + 4]
-    if after.startswith(_IND_NOT_AFTER):
+    if after.startswith(_IND_NOT_AFTER) or text[span.start - 1:span.start] in "“\"":
         return ""
-    before = text[span.start - 1] if span.start > sent.start else ""
-    if before == "、" or after[:1] == "、":
-        return "list"
     if after.startswith(_IND_AFTER):
         return "head"
-    clause_start = max([text.rfind(p, sent.start, span.start) for p in ",;:"] + [sent.start])
-    window = text[max(clause_start, span.start - 10):span.start]
-    if any(t in window for t in ctx.affixes.develop):
+    clause_s = max([text.rfind(p, sent.start, span.start) + 1 for p in ",;:"] + [sent.start])
+    clause_e = min([i for i in (text.find(p, span.end, sent.end) for p in ",;:") if i >= 0] + [sent.end])
+    before = text[max(clause_s, span.start - 10):span.start]
+    behind = text[span.end:min(clause_e, span.end + 6)]
+    if any(t in before for t in ctx.affixes.develop) or any(behind.startswith(t, i) for t in ctx.affixes.develop_after for i in range(0, 3)):
         return "trigger"
+    if text[span.start - 1:span.start] == "、" or after[:1] == "、":
+        run = [g for g in ctx.gaz_spans(sid) if g.label == "Industry" and clause_s <= g.start and g.end <= clause_e]
+        if any(g.end - g.start >= 3 for g in run):
+            return "list"
+        tail = text[max(g.end for g in run):clause_e] if run else ""
+        if re.match(r"^[、和及与]*(等)?(产业|行业|领域|板块)", tail):
+            return "list"
+        return ""
     for other in ctx.gaz_spans(sid):
         if other is not span and other.label == "Industry" and (
                 text[other.end:span.start] in ("和", "及", "与", "以及") or text[span.end:other.start] in ("和", "及", "与", "以及")):
             return "pair"
-    return "specific" if span.end - span.start >= 4 else ""
+    return ""
 
 
 def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
@@ -406,6 +416,12 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
         if entry.label == "Industry":
             yield Span(s, e, name, "Industry", rule, priority=20, canonical=entry.name, sid=sid)
         return
+    # a known industry plus a generic rest (大数据信息 -> 大数据)
+    for h in ctx.gazetteer.find(text, s, e):
+        en = lex.lookup(h[0])
+        if en is not None and en.label == "Industry" and h[1] == s and text[h[2]:e] in ("信息", "产业", "行业", "经济", "技术"):
+            yield Span(s, e, name, "Industry", rule + ".head", priority=20, canonical=en.name, sid=sid)
+            return
     # a compound of known industries, covered end to end
     hits = [h for h in ctx.gazetteer.find(text, s, e) if (en := lex.lookup(h[0])) and en.label == "Industry"]
     if hits and hits[0][1] == s and hits[-1][2] == e and all(a[2] == b[1] for a, b in zip(hits, hits[1:])):
@@ -537,6 +553,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
         if span.label == "Project":
             inds = [g for g in ctx.gaz_spans(span.sid) if g.label == "Industry" and span.start <= g.start and g.end <= span.end]
             for g in inds:
+                if g.end - g.start < 3:
+                    continue
                 yield Span(g.start, g.end, g.text, "Industry", "nested.project_industry", g.priority, g.canonical, span.sid)
             cut = _OWNER_CUT.search(text, span.start, span.end)
             end = min([cut.start()] if cut else [span.end] + [g.start for g in inds]) if (cut or inds) else None
@@ -549,7 +567,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             owner = text[span.start:end]
             if any(g.start < end and span.start < g.end and g.label in ("Region", "Zone") for g in ctx.gaz_spans(span.sid)):
                 continue
-            if entry_free(lex, owner) and lex.lookup(owner) is None and not owner.endswith(("园区", "新区", "高新区", "园", "区")):
+            if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
+                    and not any(c in owner for c in "“”\"()") and not owner.endswith(("园区", "新区", "高新区", "园", "区"))):
                 yield Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
         elif span.label == "Enterprise":
             i = span.text.find("集团")

@@ -141,6 +141,8 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
         if ent.label == "Zone" and re.search(r"(国家自主创新示范区|自创区)$", name):
             yield rc.fact(rc.focal, "locatedIn", key, "rel.locatedIn.container", rc.first_sid(key))
             continue
+        if not name.startswith(focal_name) and _foreign_prefix(lex, name, focal_name, rc):
+            continue
         if ent.label == "Organization" and not name.startswith(focal_name):
             if any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms):
                 for rn in region_names:
@@ -158,6 +160,30 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
             zname = rc.entities[zkey].name
             if zkey != rc.focal and zkey != key and len(zname) >= 3 and name.startswith(zname) and ent.label != "Zone":
                 yield rc.fact(key, "locatedIn", zkey, "rel.locatedIn.name_zone", rc.first_sid(key))
+
+
+def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:
+    """The name starts with a place (浙江大学, 天津…) that is not where the focal zone is and
+    that the document does not mention as a region: it belongs elsewhere."""
+    host = lex.lookup(focal_name)
+    home = set()
+    entry = host if host is not None and host.label == "Zone" else None
+    place = entry.host if entry else ""
+    while place:
+        home.add(place)
+        r = lex.regions_by_name.get(place)
+        if r is None:
+            break
+        home |= set(r.aliases)
+        place = r.host
+    mentioned = {rc.entities[k].name for k in rc.keys("Region")}
+    for n in range(2, min(6, len(name) - 1) + 1):
+        entry = lex.lookup(name[:n])
+        if entry is not None and entry.label == "Region":
+            if entry.name in home or name[:n] in home or focal_name.startswith(name[:n]):
+                return False
+            return entry.name not in mentioned
+    return False
 
 
 # ------------------------------------------------------------------------ industries
@@ -199,9 +225,11 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
                     if iname in pname[len(ename):]:
                         yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
     for sid, spans in rc.by_sid.items():
-        e_spans = [s for s in spans if s.label == "Enterprise"]
-        i_spans = [s for s in spans if s.label == "Industry"]
-        if not e_spans or not i_spans or len(i_spans) > 4:
+        # enterprises named in an explicit `等企业` enumeration or by their full name, next to
+        # at most three industries; bare lists of places visited say nothing about sectors
+        e_spans = [s for s in spans if s.label == "Enterprise" and s.rule.startswith(("enum.", "suffix."))]
+        i_spans = [s for s in spans if s.label == "Industry" and not s.rule.startswith("nested.")]
+        if not e_spans or not i_spans or len({rc.res.key_of(i) for i in i_spans}) > 3:
             continue
         for e in e_spans:
             for i in i_spans:

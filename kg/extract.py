@@ -209,7 +209,7 @@ def gazetteer_spans(ctx: Context) -> Iterator[Span]:
                            span.priority, span.canonical, span.sid)
 
 
-_IND_AFTER = ("产业", "行业", "领域", "等", "企业", "项目", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
+_IND_AFTER = ("产业", "行业", "生产", "之谷", "之都", "之城", "制造基地", "领域", "等", "企业", "项目", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
               "千亿", "百亿", "万亿")
 _IND_NOT_AFTER = ("服务体系", "服务平台", "发展高地", "督查", "督察", "平台", "体系", "机制", "能力", "水平", "政策", "网络", "终端", "设施", "制品", "所", "技术研究",
                   "工作", "环境", "保障", "部门", "机构", "人才", "资源", "要素", "手段", "改革", "创新")
@@ -222,8 +222,10 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     text = ctx.text
     sent = ctx.doc.sentences[sid]
     after = text[span.end:span.end + 4]
-    if after.startswith(_IND_NOT_AFTER) or text[span.start - 1:span.start] in "“\"":
+    if after.startswith(_IND_NOT_AFTER):
         return ""
+    if text[span.start - 1:span.start] in ("“", '"') and not after.startswith("之"):
+        return ""  # part of a quoted title (“西部航空货运枢纽”)
     if after.startswith(_IND_AFTER):
         return "head"
     clause_s = max([text.rfind(p, sent.start, span.start) + 1 for p in ",;:"] + [sent.start])
@@ -257,7 +259,9 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
         if start <= g.start and g.end <= end:
             return True
     for tok in ctx.tokens(sid):
-        if start <= tok[0] and tok[1] <= end and tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers:
+        overlap = min(end, tok[1]) - max(start, tok[0])
+        if tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers and (
+                overlap >= 2 or (overlap >= 1 and start <= tok[0] and tok[1] <= end)):
             return True
     return False
 
@@ -286,6 +290,13 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
     for sid, sent in enumerate(ctx.doc.sentences):
         for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
             label, strong, prio = ctx.affixes.suffix_info[suffix]
+            if ctx.text[e:e + 1] in ("”", '"'):
+                q = max(ctx.text.rfind("“", sent.start, s), ctx.text.rfind('"', sent.start, s))
+                if q >= 0 and s - q <= 14 and not any(c in ctx.text[q + 1:s] for c in "“”\",。、"):
+                    name = ctx.text[q + 1:e]
+                    if not generic_stem(lex, ctx.text[q + 1:s]) and not lex.is_generic(name):
+                        yield Span(q + 1, e, name, label, f"suffix.{label.lower()}.quoted", priority=prio + 5, sid=sid)
+                        continue
             start = ctx.extend_left(sid, s)
             stem = ctx.text[start:s]
             if not stem and suffix in ctx.affixes.bare_zones:

@@ -290,6 +290,8 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
     for sid, sent in enumerate(ctx.doc.sentences):
         for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
             label, strong, prio = ctx.affixes.suffix_info[suffix]
+            if any(t[0] < e < t[1] for t in ctx.tokens(sid)) and not ctx.affixes.posts.find(ctx.text, e, min(sent.end, e + 6))[:1]:
+                continue  # the suffix runs on into a longer word (集团化, 公司法)
             if ctx.text[e:e + 1] in ("”", '"'):
                 q = max(ctx.text.rfind("“", sent.start, s), ctx.text.rfind('"', sent.start, s))
                 if q >= 0 and s - q <= 14 and not any(c in ctx.text[q + 1:s] for c in "“”\",。、"):
@@ -304,7 +306,7 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 continue
             if generic_stem(lex, stem):
                 continue
-            if label in ("Zone", "Project", "Organization") and not strong_stem(ctx, sid, start, s):
+            if label in ("Zone", "Project", "Organization", "Enterprise") and not strong_stem(ctx, sid, start, s):
                 if label != "Organization" or suffix in ctx.affixes.weak_org:
                     continue
             if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(ctx.text, s, min(sent.end, e + 4))):
@@ -573,6 +575,11 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
                 end = min(cut.start(), inds[0].start)
             elif inds:
                 end = inds[0].start
+            org = re.match(r"^[\u4e00-\u9fff×]{1,8}?(科学院|研究院|研究所|大学)", text[span.start:span.end])
+            if org and org.end() < span.end - span.start:
+                yield Span(span.start, span.start + org.end(), org.group(), "Organization", "nested.project_org", 10,
+                           sid=span.sid)
+                continue
             if end is None or not 2 <= end - span.start <= 6:
                 continue
             owner = text[span.start:end]
@@ -625,9 +632,10 @@ def list_spans(ctx: Context) -> Iterator[Span]:
                 entry = lex.lookup(name)
                 if entry is not None:
                     label = entry.label
-                else:
-                    for suffix, (lab, _strong, _prio) in ctx.affixes.suffix_info.items():
-                        if name.endswith(suffix) and len(name) > len(suffix) and not generic_stem(lex, name[:-len(suffix)]):
+                elif not re.search(r"(?<=.)[及和与]", name):
+                    for suffix, (lab, strong, _prio) in ctx.affixes.suffix_info.items():
+                        if name.endswith(suffix) and len(name) > len(suffix) and not generic_stem(lex, name[:-len(suffix)]) and (
+                                strong or strong_stem(ctx, sid, s, e - len(suffix))):
                             label = lab
                             break
                 typed.append((s, e, name, label))

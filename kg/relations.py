@@ -98,11 +98,17 @@ def zone_host(rc: RelContext) -> Iterator[Fact]:
         entry = lex.lookup(ent.name)
         if entry is not None and entry.label == "Zone" and entry.host:
             targets.append(entry.host)
+        inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
         for rname, rkey in regions.items():
             r_entry = lex.regions_by_name.get(rname)
             forms = {rname, *(r_entry.aliases if r_entry else ())}
-            if any(ent.name.startswith(f) for f in forms):
+            if not inner and any(ent.name.startswith(f) for f in forms):
                 targets.append(rname)
+        if key == rc.focal and not targets:
+            # a zone no list knows, in a document that names one province: it lies there
+            provinces = [n for n in regions if (e := lex.regions_by_name.get(n)) and e.kind == "province"]
+            if len(provinces) == 1:
+                targets.append(provinces[0])
         seen = set()
         for t in list(targets):
             r_entry = lex.regions_by_name.get(t)
@@ -136,7 +142,7 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
         entry = lex.lookup(name)
         if entry is not None and entry.label in {"Zone", "Organization"} and entry.priority < 100:
             continue  # a listed national zone or body has its own place
-        if name.startswith(NATIONAL_PREFIX):
+        if name.startswith(NATIONAL_PREFIX) and ent.label != "Project":
             continue
         if ent.label == "Zone" and re.search(r"(国家自主创新示范区|自创区)$", name):
             yield rc.fact(rc.focal, "locatedIn", key, "rel.locatedIn.container", rc.first_sid(key))

@@ -78,9 +78,11 @@ class DocResolver:
             if s.label == "Zone" and s.rule != "ref.focus":
                 counts[s.name] += 1
                 first.setdefault(s.name, s)
+        refs = Counter(s.text for s in self.spans if s.rule == "ref.focus")
         for name in counts:
             if name in title:
                 counts[name] += 3
+            counts[name] += sum(n for word, n in refs.items() if REF_WORDS.get(word) and name.endswith(REF_WORDS[word]))
         if not counts:
             return None
         name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))

@@ -32,7 +32,7 @@ def extractor(name: str):
 
 
 STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw"}
-WEAK_POS = {"a", "b", "d", "an", "s"}
+WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x"}
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
@@ -184,7 +184,7 @@ class Affixes:
         self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "规模", "产值", "增长", "领跑", "突破")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
-        self.stop_words = ({w for w in self.enum_heads if w not in suffix_words} | set(lex.trigger("speech"))
+        self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
                            | set(lex.trigger("verb")) | {"其中", "包括", "以及", "目前", "同时"})
         self.bare_zones = set(lex.trigger("bare_zone"))
 

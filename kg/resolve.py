@@ -191,10 +191,11 @@ def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
     by_label: dict[str, list[Entity]] = {}
     for ent in entities.values():
         by_label.setdefault(ent.label, []).append(ent)
+    complete = tuple(suf for suf, _, strong, _ in lexicon_suffixes() if strong)
     for label in ("Enterprise", "Organization"):
         group = by_label.get(label, [])
         for short in group:
-            if len(short.name) < 2:
+            if len(short.name) < 2 or short.name.endswith(complete):
                 continue
             longer = [e for e in group if e is not short and len(e.name) > len(short.name)
                       and e.name.startswith(short.name)]
@@ -215,6 +216,12 @@ def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
     for ent in entities.values():
         ent.aliases.discard(ent.name)
     return entities, facts
+
+
+def lexicon_suffixes():
+    from .lexicon import load
+
+    return load().suffixes
 
 
 def _follow(remap, key):

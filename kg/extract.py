@@ -31,10 +31,10 @@ def extractor(name: str):
     return deco
 
 
-STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw"}
+STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov"}
 WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
-PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x"}
+PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
 
 
@@ -59,6 +59,8 @@ class Context:
             sent = self.doc.sentences[sid]
             toks, pos = [], sent.start
             for word, tag in rjieba.tag(sent.text):
+                if len(word) >= 2 and tag not in ("x", "m", "eng") and not rjieba.has_word(word):
+                    tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英)
                 toks.append((pos, pos + len(word), word, tag))
                 pos += len(word)
             self._tokens[sid] = toks
@@ -253,10 +255,13 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
     """The stem has something proper-name-like: a name token, a mask, quotes, digits, a known
     place, zone or organisation, or a known industry (化工园区, 大数据产业园)."""
     stem = ctx.text[start:end]
-    if any(ch in stem for ch in "×“”\"") or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", stem):
+    if "×" in stem or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", stem):
         return True
+    quoted = re.search(r"[“\"][^”\"]+[”\"]", stem)
+    if quoted and (quoted.end() < len(stem) or quoted.start() > 0):
+        return True  # a quoted word inside a longer name (“硅立方”先进计算中心), not a bare “8151”工程
     for g in ctx.gaz_spans(sid):
-        if start <= g.start and g.end <= end:
+        if start <= g.start and g.end <= end and g.label in ("Region", "Zone", "Organization", "Enterprise"):
             return True
     for tok in ctx.tokens(sid):
         overlap = min(end, tok[1]) - max(start, tok[0])
@@ -381,7 +386,7 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                     continue
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
-                yield Span(s, e, name, label, f"enum.{label.lower()}", priority=18, sid=sid)
+                yield Span(s, e, name, label, f"enum.{label.lower()}", priority=35, sid=sid)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -556,7 +556,27 @@ def extract(ctx: Context, names=None) -> list[Span]:
         if names is None or name in names:
             spans.extend(fn(ctx))
     kept = filter_spans(spans)
+    nested = list(nested_spans(ctx, kept))
+    kept = filter_spans(kept + list(repeated_names(ctx, kept + nested)))
     return sorted(kept + list(nested_spans(ctx, kept)), key=lambda s: (s.start, s.end, s.label))
+
+
+def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
+    """One sense per discourse: a name found once (by any rule) is the same entity wherever
+    else the document writes it, even where no rule would have found it."""
+    names: dict[str, str] = {}
+    for span in kept:
+        if span.label in ("Enterprise", "Organization", "Zone", "Project") and len(span.text) >= 2 and (
+                not span.rule.startswith(("ref.", "gazetteer."))):
+            names.setdefault(span.text, span.label)
+    if not names:
+        return
+    gaz = Gazetteer(names)
+    for sid, sent in enumerate(ctx.doc.sentences):
+        for surface, s, e in gaz.find(ctx.text, sent.start, sent.end):
+            if len(surface) <= 2 and not ctx._token_aligned(sid, s):
+                continue
+            yield Span(s, e, surface, names[surface], "doc.repeat", priority=5, sid=sid)
 
 
 _OWNER_CUT = re.compile(r"\d|[一二三四五六七八九]期|×|数据中心|产业园|基地|中心|项目")

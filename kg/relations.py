@@ -233,13 +233,28 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
     for sid, spans in rc.by_sid.items():
         # enterprises named in an explicit `等企业` enumeration or by their full name, next to
         # at most three industries; bare lists of places visited say nothing about sectors
-        e_spans = [s for s in spans if s.label == "Enterprise" and s.rule.startswith(("enum.", "suffix."))]
-        i_spans = [s for s in spans if s.label == "Industry" and not s.rule.startswith("nested.")]
-        if not e_spans or not i_spans or len({rc.res.key_of(i) for i in i_spans}) > 3:
+        e_spans = [s for s in spans if s.label == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))]
+        i_spans = [s for s in spans if s.label == "Industry"]
+        if not e_spans or not i_spans:
+            continue
+        sent = rc.doc.sentences[sid]
+        focus = _FOCUS_VERB.search(sent.text)
+        if focus:
+            pos = sent.start + focus.start()
+            for e in e_spans:
+                if e.end <= pos:
+                    for i in i_spans:
+                        if i.start > pos:
+                            yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(i), "rel.inIndustry.focus_verb", sid)
+            continue
+        if len({rc.res.key_of(i) for i in i_spans}) > 3:
             continue
         for e in e_spans:
             for i in i_spans:
                 yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(i), "rel.inIndustry.sentence", sid)
+
+
+_FOCUS_VERB = re.compile(r"专注于|专注|致力于|从事|主营|主攻|深耕|聚焦于")
 
 
 # ------------------------------------------------------------------------ cooperation

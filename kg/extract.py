@@ -31,7 +31,7 @@ def extractor(name: str):
     return deco
 
 
-STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov"}
+STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov", "zg"}
 WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
@@ -152,6 +152,10 @@ class Context:
                     break
                 start = close + 1
                 continue
+            m = re.match(r"\d{4}(-\d{4})?年度?|全省|全市|全区|全县|全国", text[start:pos])
+            if m:
+                start += m.end()
+                continue
             m = re.match(r"(\d+|[一二两三四五六七八九十百千万几多]+)(个|家|批|支|项|所|大|类|名|条)", text[start:pos])
             if m:
                 start += m.end()
@@ -255,8 +259,12 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
     """The stem has something proper-name-like: a name token, a mask, quotes, digits, a known
     place, zone or organisation, or a known industry (化工园区, 大数据产业园)."""
     stem = ctx.text[start:end]
-    if "×" in stem or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", stem):
+    unquoted = re.sub(r"[“\"][^”\"]*[”\"]", "", stem)
+    if "×" in stem or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", unquoted):
         return True
+    entry = ctx.lex.lookup(stem)
+    if entry is not None and entry.label == "Industry":
+        return False  # 康养产业基地: a kind of park, not a named one
     quoted = re.search(r"[“\"][^”\"]+[”\"]", stem)
     if quoted and (quoted.end() < len(stem) or quoted.start() > 0):
         return True  # a quoted word inside a longer name (“硅立方”先进计算中心), not a bare “8151”工程
@@ -299,7 +307,8 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 continue  # the suffix runs on into a longer word (集团化, 公司法)
             if ctx.text[e:e + 1] in ("”", '"'):
                 q = max(ctx.text.rfind("“", sent.start, s), ctx.text.rfind('"', sent.start, s))
-                if q >= 0 and s - q <= 14 and not any(c in ctx.text[q + 1:s] for c in "“”\",。、"):
+                honour = re.search(r"(获评|荣获|评为|认定为|入选|获得|授予|列为|命名为|称号)$", ctx.text[max(sent.start, q - 4):q])
+                if q >= 0 and s - q <= 14 and not honour and not any(c in ctx.text[q + 1:s] for c in "“”\",。、"):
                     name = ctx.text[q + 1:e]
                     if not generic_stem(lex, ctx.text[q + 1:s]) and not lex.is_generic(name):
                         yield Span(q + 1, e, name, label, f"suffix.{label.lower()}.quoted", priority=prio + 5, sid=sid)
@@ -324,7 +333,7 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 if "×" not in stem and (before is None or before[3] not in PROPER_POS):
                     continue
             name = ctx.text[start:e]
-            if lex.is_generic(name) or name in lex.suppressed:
+            if lex.is_generic(name) or name in lex.suppressed or (len(suffix) == 1 and name[-2:] in lex.generic_names):
                 continue
             yield Span(start, e, name, label, f"suffix.{label.lower()}", priority=prio, sid=sid)
 
@@ -611,7 +620,7 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             if any(g.start < end and span.start < g.end and g.label in ("Region", "Zone") for g in ctx.gaz_spans(span.sid)):
                 continue
             if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
-                    and not any(c in owner for c in "“”\"()") and not owner.endswith(("园区", "新区", "高新区", "园", "区"))):
+                    and not any(c in owner for c in "“”\"()") and not re.search(r"园区|新区|高新区|园|区", owner)):
                 yield Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
         elif span.label == "Enterprise":
             i = span.text.find("集团")

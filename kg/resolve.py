@@ -8,6 +8,7 @@ same folded name -> one node; a short form that is part of exactly one full name
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -124,6 +125,16 @@ class DocResolver:
         for label, name, _ in names.values():
             full_by_label.setdefault(label, set()).add(name)
         remap = {}
+        industries = full_by_label.get("Industry", set())
+        for name in industries:
+            # a qualified variant (人用疫苗, 高性能铜箔) of an industry the document also names is
+            # that industry, unless the vocabulary knows the variant as an industry of its own
+            entry = self.lex.lookup(name)
+            if entry is not None and entry.label == "Industry" and entry.name == name:
+                continue
+            base = [b for b in industries if b != name and name.endswith(b) and 1 <= len(name) - len(b) <= 3]
+            if len(base) == 1:
+                remap[("Industry", name)] = base[0]
         for label, group in full_by_label.items():
             if label in {"Region", "Official", "Industry"}:
                 continue
@@ -135,6 +146,20 @@ class DocResolver:
                           and not (complete and short in n and not n.endswith(short))]
                 if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
                     remap[(label, short)] = longer[0]
+        # `X(Y)` and `X(简称Y)`: Y is another name of X
+        by_start = {st: (en, v) for (st, en), v in names.items()}
+        for (start, end), (label, name, aliases) in names.items():
+            m = re.match(r"\((简称|以下简称)?", doc.text[end:end + 6])
+            if not m:
+                continue
+            inner = by_start.get(end + m.end())
+            if inner and doc.text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == label and inner[1][1] != name:
+                remap.setdefault((label, inner[1][1]), name)
+            elif m.group(1):
+                close = doc.text.find(")", end, end + 20)
+                short = doc.text[end + m.end():close] if close > 0 else ""
+                if 2 <= len(short) <= 10:
+                    aliases.add(short)
         for (start, end), (label, name, aliases) in names.items():
             full = remap.get((label, name))
             if full:

@@ -35,6 +35,7 @@ STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", 
 WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
+ALL_KNOWN = ("Region", "Zone", "Organization", "Enterprise", "Industry", "Project")
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
 
 
@@ -92,13 +93,14 @@ class Context:
                 return tok
         return None
 
-    def extend_left(self, sid: int, pos: int, *, max_chars: int = 18, floor: int | None = None) -> int:
+    def extend_left(self, sid: int, pos: int, *, max_chars: int = 18, floor: int | None = None,
+                    known: tuple = ("Region", "Zone", "Organization", "Enterprise")) -> int:
         """Walk left from pos over name-like material: nouns, names, numbers, masks, bracketed
         place names, quoted names and known entities. Returns the new start."""
         sent = self.doc.sentences[sid]
         lo = max(sent.start, floor if floor is not None else sent.start)
         text = self.text
-        gaz_by_end = {g.end: g for g in self.gaz_spans(sid) if g.label in {"Region", "Zone", "Organization", "Enterprise"}}
+        gaz_by_end = {g.end: g for g in self.gaz_spans(sid) if g.label in known}
         start = pos
         while start > lo and pos - start < max_chars:
             ch = text[start - 1]
@@ -383,7 +385,7 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                 continue
             # the first item's left edge: name-like words before the first separator
             first_s, first_e = pieces[0]
-            pieces[0] = (ctx.extend_left(sid, first_e, floor=first_s), first_e)
+            pieces[0] = (ctx.extend_left(sid, first_e, floor=first_s, known=ALL_KNOWN), first_e)
             pieces = [_trim(ctx.text, s, e) for s, e in pieces]
             known = sum(1 for s, e in pieces if (en := lex.lookup(ctx.text[s:e])) is not None and en.label == label)
             for s, e in pieces:
@@ -646,7 +648,7 @@ def list_spans(ctx: Context) -> Iterator[Span]:
                 continue
             cuts = [m.start() for m in re.finditer("、", text[seg_s:seg_e])]
             first_e = seg_s + cuts[0]
-            pieces = [(ctx.extend_left(sid, first_e, floor=seg_s), first_e)]
+            pieces = [(ctx.extend_left(sid, first_e, floor=seg_s, known=ALL_KNOWN), first_e)]
             for a, b in zip(cuts, cuts[1:]):
                 pieces.append((seg_s + a + 1, seg_s + b))
             last_s = seg_s + cuts[-1] + 1

@@ -134,7 +134,7 @@ class Context:
             if tag not in STRONG_POS:
                 # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
                 prev = self.token_at(sid, tok[0])
-                if (tag not in WEAK_POS or len(word) > 2 or (len(word) == 1 and word in FUNCTION_WORDS)
+                if (tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in FUNCTION_WORDS)
                         or prev is None or prev[3] not in STRONG_POS or self._stops_name(prev[2], prev[3])
                         or tok[0] <= lo):
                     break
@@ -600,6 +600,12 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
     lex, text = ctx.lex, ctx.text
     for span in kept:
         if span.label == "Project":
+            inner = [h for h in ctx.affixes.suffixes.find(text, span.start, span.end)
+                     if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1]
+            if inner:
+                zs, ze = span.start, inner[-1][2]
+                if ze - zs > len(inner[-1][0]) and strong_stem(ctx, span.sid, zs, inner[-1][1]):
+                    yield Span(zs, ze, text[zs:ze], "Zone", "nested.project_zone", 10, sid=span.sid)
             inds = [g for g in ctx.gaz_spans(span.sid) if g.label == "Industry" and span.start <= g.start and g.end <= span.end]
             for g in inds:
                 if g.end - g.start < 3:
@@ -619,7 +625,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             if end is None or not 2 <= end - span.start <= 6:
                 continue
             owner = text[span.start:end]
-            if any(g.start < end and span.start < g.end and g.label in ("Region", "Zone") for g in ctx.gaz_spans(span.sid)):
+            if any(g.start < end and span.start < g.end and (g.label == "Zone" or (g.label == "Region" and g.end >= end))
+                   for g in ctx.gaz_spans(span.sid)):
                 continue
             if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
                     and not any(c in owner for c in "“”\"()") and not re.search(r"园区|新区|高新区|园|区", owner)):

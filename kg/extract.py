@@ -309,7 +309,7 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 continue  # the suffix runs on into a longer word (集团化, 公司法)
             if ctx.text[e:e + 1] in ("”", '"'):
                 q = max(ctx.text.rfind("“", sent.start, s), ctx.text.rfind('"', sent.start, s))
-                honour = re.search(r"(获评|荣获|评为|认定为|入选|获得|授予|列为|命名为|称号)$", ctx.text[max(sent.start, q - 4):q])
+                honour = re.search(r"(获评|荣获|评为|认定为|入选|获得|授予|列为|命名为)[^,。;“]{0,6}$", ctx.text[max(sent.start, q - 12):q])
                 if q >= 0 and s - q <= 14 and not honour and not any(c in ctx.text[q + 1:s] for c in "“”\",。、"):
                     name = ctx.text[q + 1:e]
                     if not generic_stem(lex, ctx.text[q + 1:s]) and not lex.is_generic(name):
@@ -320,7 +320,7 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
             if not stem and suffix in ctx.affixes.bare_zones:
                 yield Span(s, e, suffix, label, "suffix.bare_zone", priority=prio, sid=sid)
                 continue
-            if generic_stem(lex, stem):
+            if generic_stem(lex, stem) or (len(suffix) == 1 and stem.isdigit()):
                 continue
             if label in ("Zone", "Project", "Organization", "Enterprise") and not strong_stem(ctx, sid, start, s):
                 if label != "Organization" or suffix in ctx.affixes.weak_org:

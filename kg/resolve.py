@@ -135,6 +135,13 @@ class DocResolver:
             base = [b for b in industries if b != name and name.endswith(b) and 1 <= len(name) - len(b) <= 3]
             if len(base) == 1:
                 remap[("Industry", name)] = base[0]
+                continue
+            # a shortening of a longer form the document uses for another industry (数据信息 of 大数据信息)
+            if entry is None and len(name) >= 3:
+                longer = {n for lab, n, al in names.values() if lab == "Industry" and n != name
+                          for form in al | {n} if name in form and form != name}
+                if len(longer) == 1:
+                    remap[("Industry", name)] = longer.pop()
         for label, group in full_by_label.items():
             if label in {"Region", "Official", "Industry"}:
                 continue

@@ -74,7 +74,7 @@ class Context:
             spans = []
             for surface, s, e in self.gazetteer.find(self.text, sent.start, sent.end):
                 entry = self.lex.lookup(surface)
-                if entry is None or surface in self.lex.suppressed:
+                if entry is None or surface in self.lex.suppressed or surface in self.lex.abstract:
                     continue
                 if surface != entry.name and e - s <= 2 and not self._token_aligned(sid, s):
                     continue  # a short form glued inside another word (北海 in 西北海创)
@@ -189,7 +189,7 @@ class Affixes:
                                      key=len, reverse=True)
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
-        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "规模", "产值", "增长", "领跑", "突破")
+        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
@@ -217,10 +217,20 @@ def gazetteer_spans(ctx: Context) -> Iterator[Span]:
                            span.priority, span.canonical, span.sid)
 
 
-_IND_AFTER = ("产业", "行业", "生产", "之谷", "之都", "之城", "制造基地", "领域", "等", "企业", "项目", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
+_IND_AFTER = ("产业", "行业", "生产", "之谷", "之都", "之城", "制造基地", "领域", "等", "企业", "基地", "园", "集群", "产业链", "赛道", "板块", "龙头",
               "千亿", "百亿", "万亿")
 _IND_NOT_AFTER = ("服务体系", "服务平台", "发展高地", "督查", "督察", "平台", "体系", "机制", "能力", "水平", "政策", "网络", "终端", "设施", "制品", "所", "技术研究",
                   "工作", "环境", "保障", "部门", "机构", "人才", "资源", "要素", "手段", "改革", "创新")
+
+
+def _glued_left(ctx: Context, sid: int, span: Span) -> bool:
+    """The word before the hit is a noun it belongs to (科技|保险, 民俗|文化, 生态|环保)."""
+    if ctx.text[span.start - 1:span.start] in ("、", ",", ";", ":", "“", "(", "") or span.start == ctx.doc.sentences[sid].start:
+        return False
+    prev = ctx.token_at(sid, span.start)
+    if prev is None or prev[1] != span.start:
+        return True  # the hit starts inside a word
+    return prev[3] in {"n", "nz", "ns", "nr", "j", "oov", "zg", "an", "b", "a"}
 
 
 def industry_context(ctx: Context, sid: int, span: Span) -> str:
@@ -234,7 +244,8 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
         return ""
     if text[span.start - 1:span.start] in ("“", '"') and not after.startswith("之"):
         return ""  # part of a quoted title (“西部航空货运枢纽”)
-    if after.startswith(_IND_AFTER):
+    glued = _glued_left(ctx, sid, span)
+    if after.startswith(_IND_AFTER) and not glued:
         return "head"
     clause_s = max([text.rfind(p, sent.start, span.start) + 1 for p in ",;:"] + [sent.start])
     clause_e = min([i for i in (text.find(p, span.end, sent.end) for p in ",;:") if i >= 0] + [sent.end])
@@ -242,7 +253,8 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     behind = text[span.end:min(clause_e, span.end + 6)]
     if any(t in before for t in ctx.affixes.develop) or any(behind.startswith(t, i) for t in ctx.affixes.develop_after for i in range(0, 3)):
         return "trigger"
-    if text[span.start - 1:span.start] == "、" or after[:1] == "、":
+    if (text[span.start - 1:span.start] == "、" or after[:1] == "、") and not glued and (
+            after[:1] in "、,;。和及与等" or after.startswith(_IND_AFTER)):
         run = [g for g in ctx.gaz_spans(sid) if g.label == "Industry" and clause_s <= g.start and g.end <= clause_e]
         if any(g.end - g.start >= 3 for g in run):
             return "list"

@@ -60,7 +60,8 @@ class Context:
             sent = self.doc.sentences[sid]
             toks, pos = [], sent.start
             for word, tag in rjieba.tag(sent.text):
-                if len(word) >= 2 and tag not in ("x", "m", "eng") and not rjieba.has_word(word):
+                if (len(word) >= 2 and tag not in ("x", "m", "eng", "v", "vd", "p", "c", "r") and not tag.startswith("u")
+                        and not rjieba.has_word(word)):
                     tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英)
                 toks.append((pos, pos + len(word), word, tag))
                 pos += len(word)
@@ -254,7 +255,7 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     if any(t in before for t in ctx.affixes.develop) or any(behind.startswith(t, i) for t in ctx.affixes.develop_after for i in range(0, 3)):
         return "trigger"
     if (text[span.start - 1:span.start] == "、" or after[:1] == "、") and not glued and (
-            after[:1] in "、,;。和及与等" or after.startswith(_IND_AFTER)):
+            after[:1] in "、,;。和及与等(" or after.startswith(_IND_AFTER)):
         run = [g for g in ctx.gaz_spans(sid) if g.label == "Industry" and clause_s <= g.start and g.end <= clause_e]
         if any(g.end - g.start >= 3 for g in run):
             return "list"
@@ -516,6 +517,10 @@ def person_name_at(ctx: Context, sid: int, pos: int) -> int | None:
     if not surname_len:
         return None
     stops = ctx.affixes.name_followers
+    two = pos + surname_len + 1
+    if two <= end_limit and all("\u4e00" <= c <= "\u9fff" for c in text[pos:two]) and any(
+            text.startswith(w, two) for w in stops):
+        return two  # 王俊说: the third character starts the verb
     for given in (2, 1):
         e = pos + surname_len + given
         if e > end_limit or not all("\u4e00" <= c <= "\u9fff" for c in text[pos:e]):

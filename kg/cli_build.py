@@ -80,7 +80,7 @@ def stats(graph, fmt):
 @click.command()
 @click.argument("graph", type=click.Path())
 @click.option("--shapes", type=click.Path(file_okay=False), default=None, help="Folder with shapes.ttl (default: ontology/).")
-@click.option("-v", "--verbose", is_flag=True, help="Print pySHACL's full report.")
+@click.option("-v", "--verbose", is_flag=True, help="Print the full validation report.")
 def validate(graph, shapes, verbose):
     """Check GRAPH against the project's SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
     from .validate import validate as run_validate

@@ -76,6 +76,22 @@ def _q(term: str) -> str:
     return iri(term)
 
 
+def turtle_header() -> list[str]:
+    """The @prefix lines every graph file starts with."""
+    return [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
+
+
+def turtle_block(s: str, preds: dict) -> str:
+    """One subject with all its predicates and objects, sorted, ending in ` .\\n`."""
+    order = sorted(preds, key=lambda p: (p != "a", p != "rdfs:label", p))
+    parts = []
+    for p in order:
+        objs = sorted(preds[p])
+        parts.append(f"    {p} " + " ,\n        ".join(objs))
+    subj = s if s.startswith("<") else iri(s)
+    return f"{subj}\n" + " ;\n".join(parts) + " .\n"
+
+
 class GraphBuilder:
     """Collects triples as (subject, predicate, object-in-Turtle-syntax) and writes them sorted."""
 
@@ -159,17 +175,10 @@ class GraphBuilder:
         return n
 
     def turtle(self) -> str:
-        lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
+        lines = turtle_header()
         lines.append("")
         for s in sorted(self.triples):
-            preds = self.triples[s]
-            order = sorted(preds, key=lambda p: (p != "a", p != "rdfs:label", p))
-            parts = []
-            for p in order:
-                objs = sorted(preds[p])
-                parts.append(f"    {p} " + " ,\n        ".join(objs))
-            subj = s if s.startswith("<") else iri(s)
-            lines.append(f"{subj}\n" + " ;\n".join(parts) + " .\n")
+            lines.append(turtle_block(s, self.triples[s]))
         return "\n".join(lines)
 
     def __len__(self) -> int:

@@ -238,7 +238,7 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
         out["source"] = meta["source"][0]
     authors = []
     for v in meta.get("author", []):
-        authors += [a for a in re.split(r"[ 、,]", v) if a]
+        authors += [a for a in re.split(r"[ 、,]", v) if a and a not in _ROLE_WORDS]
     if authors:
         out["authors"] = list(dict.fromkeys(authors))
     if "authors" not in out:
@@ -267,7 +267,8 @@ def _surnames() -> frozenset:
     return frozenset(r["surname"] for r in read_tsv(data_path("surnames.tsv"), ("surname",), required=("surname",)))
 
 
-_SENTENCE_PUNCT = re.compile(r"[。,;!?:]")
+_SENTENCE_PUNCT = re.compile(r"[。,;!?]")
+_ROLE_WORDS = {"记者", "通讯员", "文", "摄影", "摄", "编辑", "责任编辑", "作者", "图", "实习生", "特约记者"}
 
 
 def _title(doc: Document, body_lines) -> str | None:

@@ -1,8 +1,11 @@
 """Text normalisation: a chain of small pure `str -> str` functions, applied once at ingest.
 
 The chain is split in two so the document keeps its own spelling aligned with the
-simplified text: `PRE_SCRIPT` runs first (width, whitespace, pinyin glosses), then
+simplified text: `PRE_SCRIPT` runs first (width, whitespace, composition, pinyin glosses), then
 `to_simplified` maps traditional to simplified script character by character length-preserving.
+The order makes one pass enough (`run(run(t)) == run(t)`): width folding and the removal of
+invisible characters can put a combining mark next to a letter, so `nfc` comes after them, and
+`nfc` can compose a tone mark, so the pinyin glosses go last.
 """
 
 from __future__ import annotations
@@ -20,14 +23,24 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH)
 
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters with no visible form that scraped pages and broken converters leave in text:
+# C0/C1 controls (tab, line ends and the two page-break spaces are handled as whitespace),
+# format characters (zero-width, soft hyphen, bidi controls, BOM, tags) and variation selectors.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0),
+     0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070),
+     0xFEFF, *range(0xFFF9, 0xFFFC), *range(0xFE00, 0xFE10), *range(0xE0000, 0xE0080), *range(0xE0100, 0xE01F0)],
+    None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\f\v]+")
 _EOL_SPACE = re.compile(r" *\n *")
 
 
 def normalize_whitespace(text: str) -> str:
-    """Unix newlines, no invisible characters, one space for any run of spaces, no trailing spaces."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    """Unix newlines, no control or invisible characters, one space for any run of spaces, no
+    trailing spaces."""
+    text = text.replace("\r\n", "\n")
+    for eol in "\r\x85\u2028\u2029":
+        text = text.replace(eol, "\n")
     text = text.translate(_INVISIBLE)
     text = _SPACES.sub(" ", text)
     return _EOL_SPACE.sub("\n", text).strip(" ")
@@ -37,8 +50,9 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A pinyin syllable with a tone mark, in parentheses, glued right after a CJK character:
 # the residue of converters that annotate characters (`區(qū)`). Real parentheses hold Chinese
 # or ASCII words without tone marks, so `百林科(兰州)` and `(BIO)` are untouched.
+# A run of glosses goes at once, so that one pass is enough (`區(qū)(qū)`).
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]{{1,7}}\))[a-zü]*[{_TONED}][a-zü{_TONED}]*\)"
+    rf"(?<=[\u3400-\u9fff])(?:\((?=[a-zü{_TONED}]{{1,7}}\))[a-zü]*[{_TONED}][a-zü{_TONED}]*\))+"
 )
 
 
@@ -76,7 +90,7 @@ def to_simplified(text: str) -> str:
     return "".join(chars)
 
 
-PRE_SCRIPT = (nfc, fold_width, normalize_whitespace, strip_pinyin_glosses)
+PRE_SCRIPT = (fold_width, normalize_whitespace, nfc, strip_pinyin_glosses)
 CHAIN = PRE_SCRIPT + (to_simplified,)
 
 

@@ -282,6 +282,12 @@ def cooperation(rc: RelContext) -> Iterator[Fact]:
             clause_start = max(text.rfind(p, sent.start, pos) for p in ",;:") + 1
             clause_start = max(clause_start, sent.start)
             before = [s for s in spans if clause_start <= s.start and s.end <= pos - 1]
+            if not before and re.match(r"(并且|并|同时|还|也|又|进而|此外)", text[clause_start:pos]):
+                # `X与A共建B,并同Y合作`: the sentence's subject carries on
+                before = [s for s in spans if s.start == sent.start][:1]
+            elif not before:
+                # `X,与Y合作`: the subject ends the clause before
+                before = [s for s in spans if s.end <= pos - 1 and text[s.end:clause_start] in (",", "")]
             subj = rc.res.key_of(before[-1]) if before else rc.focal
             obj = rc.res.key_of(partner)
             if subj and obj and subj != obj:

@@ -135,9 +135,12 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
         e = lex.regions_by_name.get(n)
         if e:
             region_forms |= set(e.aliases)
+    partners = {f.object for f in cooperation(rc) if f.subject == rc.focal}
     for key, ent in rc.entities.items():
         if key == rc.focal or ent.label not in {"Zone", "Enterprise", "Organization", "Project"}:
             continue
+        if key in partners:
+            continue  # a partner the zone works with is not thereby in the zone
         name = ent.name
         entry = lex.lookup(name)
         if entry is not None and entry.label in {"Zone", "Organization"} and entry.priority < 100:

@@ -1,0 +1,142 @@
+"""Relation rules on small texts written for the test, and users' own lexicons (`--lexicon`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ingest import make_document
+from kg.pipeline import process_document
+
+
+def facts_of(text: str, lexicons: tuple = ()) -> set[tuple]:
+    """(subject name, predicate, object name or literal, rule prefix) for one document."""
+    result = process_document(make_document(text, path="t.txt"), lexicons)
+    names = {key: ent.name for key, ent in result.entities.items()}
+    out = set()
+    for f in result.facts:
+        obj = names.get(f.object, f.object) if isinstance(f.object, tuple) else f.object
+        out.add((names[f.subject], f.predicate, obj))
+    return out
+
+
+def entities_of(text: str, lexicons: tuple = ()) -> dict[str, str]:
+    result = process_document(make_document(text, path="t.txt"), lexicons)
+    return {ent.name: ent.label for ent in result.entities.values()}
+
+
+def test_posts_before_a_name_and_the_body_they_serve():
+    facts = facts_of("甘肃省省长 任振鹤\n新区科技局局长杨天岳表示,兰州新区将加快发展。兰州新区建设提速。")
+    assert ("任振鹤", "holdsPost", "省长") in facts
+    assert ("任振鹤", "servesIn", "甘肃省") in facts
+    assert ("杨天岳", "holdsPost", "局长") in facts
+    assert ("杨天岳", "servesIn", "兰州新区科技局") in facts
+
+
+def test_several_posts_in_one_title_string():
+    facts = facts_of("滨海新区加快发展。滨海新区区委副书记、区长张三主持会议。")
+    assert {("张三", "holdsPost", "区委副书记"), ("张三", "holdsPost", "区长")} <= facts
+    assert ("张三", "servesIn", "滨海新区") in facts
+
+
+def test_name_stops_before_a_speech_verb():
+    ents = entities_of("某某科技有限公司总经理王俊说,公司将扩大产能。")
+    assert "王俊" in ents and "王俊说" not in ents
+
+
+def test_focal_zone_develops_the_industries_and_holds_its_enterprises():
+    text = ("两江新区将重点发展电子信息、生物医药和数字经济等主导产业。"
+            "长安汽车、赛力斯、京东方等龙头企业已在两江新区落户。两江新区位于重庆市。")
+    facts = facts_of(text)
+    for industry in ("电子信息", "生物医药", "数字经济"):
+        assert ("两江新区", "developsIndustry", industry) in facts
+    for company in ("长安汽车", "赛力斯", "京东方"):
+        assert (company, "locatedIn", "两江新区") in facts
+    assert ("两江新区", "locatedIn", "重庆市") in facts
+
+
+def test_no_focal_zone_no_blanket_relations():
+    facts = facts_of("生物医药产业持续壮大。甲乙科技、丙丁制药、戊己集团等企业加快发展。")
+    assert not any(p in ("developsIndustry", "locatedIn") for _, p, _ in facts)
+
+
+def test_cooperation_subject_and_partner():
+    facts = facts_of("西咸新区加快发展。西咸新区与西安交通大学共建研究院。"
+                     "隆基绿能科技股份有限公司,与西北工业大学开展合作。西咸新区建设提速。")
+    assert ("西咸新区", "cooperatesWith", "西安交通大学") in facts
+    assert ("隆基绿能科技股份有限公司", "cooperatesWith", "西北工业大学") in facts
+    assert ("西安交通大学", "locatedIn", "西咸新区") not in facts
+
+
+def test_enterprise_focus_verb_gives_its_industries():
+    facts = facts_of("某某新区加快发展。百林科(兰州)新材料有限公司专注于疫苗、抗体药物、细胞治疗和基因治疗。某某新区提速。")
+    assert ("百林科(兰州)新材料有限公司", "inIndustry", "疫苗") in facts
+
+
+def test_every_fact_carries_its_sentence_and_rule():
+    doc = make_document("两江新区将重点发展电子信息和生物医药产业。两江新区位于重庆市。", path="t.txt")
+    result = process_document(doc)
+    assert result.facts
+    for f in result.facts:
+        assert doc.text[f.sent_start:f.sent_end] == f.sentence
+        assert f.rule.startswith("rel.")
+
+
+# ------------------------------------------------------------------ user lexicons
+
+
+def write_lexicon(path, rows: str):
+    path.write_text("# my lexicon\nname\ttype\taliases\n" + rows, encoding="utf-8")
+    return str(path)
+
+
+def test_user_lexicon_adds_an_entity_with_aliases(tmp_path):
+    lex = write_lexicon(tmp_path / "my.tsv", "星河动力航天科技有限公司\tEnterprise\t星河动力\n")
+    ents = entities_of("星河动力在酒泉开展火箭发射试验。", (lex,))
+    assert ents.get("星河动力航天科技有限公司") == "Enterprise"
+    assert "星河动力航天科技有限公司" not in entities_of("星河动力在酒泉开展火箭发射试验。")
+
+
+def test_user_lexicon_overrides_the_type_of_a_default_entry(tmp_path):
+    lex = write_lexicon(tmp_path / "my.tsv", "滨海新区\tRegion\t\n")
+    assert entities_of("滨海新区加快发展智能科技产业。", (lex,)).get("滨海新区") == "Region"
+    assert entities_of("滨海新区加快发展智能科技产业。").get("滨海新区") == "Zone"
+
+
+def test_user_lexicon_can_suppress_a_name(tmp_path):
+    lex = write_lexicon(tmp_path / "my.tsv", "兰石集团\t-\t\n")
+    text = "兰州新区加快发展。兰石集团、建投重工等企业加快发展。兰州新区提速。"
+    assert "兰石集团" in entities_of(text)
+    assert "兰石集团" not in entities_of(text, (lex,))
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("name\ttype\n甲\tEnterprise\n", "missing column"),
+    ("name\ttype\taliases\n甲公司\tCompany\t\n", "unknown type"),
+    ("name\ttype\taliases\n甲公司\tEnterprise\n", "expected 3 tab-separated cells"),
+])
+def test_bad_user_lexicon_names_file_and_line(tmp_path, body, problem):
+    from kg.errors import DataFileError
+    from kg.lexicon import load
+
+    path = tmp_path / "bad.tsv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load((str(path),))
+    assert "bad.tsv" in str(err.value) and problem in str(err.value)
+
+
+def test_cli_build_with_lexicon(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("星河动力在酒泉开展火箭发射试验。", encoding="utf-8")
+    lex = write_lexicon(tmp_path / "my.tsv", "星河动力航天科技有限公司\tEnterprise\t星河动力\n")
+    res = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--lexicon", lex])
+    assert res.exit_code == 0, res.output
+    assert "星河动力航天科技有限公司" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("oops\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out2"), "--lexicon", str(bad)])
+    assert res.exit_code == 2 and "bad.tsv" in res.output

@@ -1,0 +1,80 @@
+"""Shared fixtures: one build of the seed corpus per test session, and small corpus builders.
+
+The seeds are copied into a temporary folder named `seeds` (so document names match a build of
+the repository's `seeds/`) and built once; tests read the result and never write to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@dataclass(frozen=True)
+class SeedBuild:
+    """Where the session's seed build lives and what `kg.pipeline.build` reported."""
+
+    seeds: Path          # the copied seed folder (input)
+    files: tuple         # the copied seed files, sorted
+    graph_path: Path     # output/graph.ttl
+    report: object       # kg.pipeline.BuildReport
+
+
+def copy_seeds(dest: Path) -> list[Path]:
+    """Copy every seed text into dest (plain copies: the originals are read-only)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for src in sorted(SEEDS.glob("*.txt")):
+        shutil.copyfile(src, dest / src.name)
+        out.append(dest / src.name)
+    if not out:
+        pytest.skip(f"no seed texts in {SEEDS}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> SeedBuild:
+    """The five seeds built once into a temporary output folder."""
+    from kg.pipeline import build
+
+    base = tmp_path_factory.mktemp("seedbuild")
+    files = copy_seeds(base / "seeds")
+    report = build([base / "seeds"], base / "output")
+    return SeedBuild(base / "seeds", tuple(files), Path(report.output), report)
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_build):
+    """The seed build parsed with rdflib (read-only: do not mutate, copy first)."""
+    from rdflib import Graph
+
+    return Graph().parse(seed_build.graph_path, format="turtle")
+
+
+@pytest.fixture(scope="session")
+def seed_docs(seed_build) -> dict:
+    """rel_path (as in the graph's kg:sourceFile) -> ingested Document, for every seed."""
+    from kg.ingest import read_document
+
+    return {f"seeds/{p.name}": read_document(p, seed_build.seeds.parent) for p in seed_build.files}
+
+
+@pytest.fixture
+def write_corpus(tmp_path):
+    """Write {name: str|bytes} into tmp_path/<folder>/ and return the folder."""
+
+    def write(files: dict, folder: str = "corpus") -> Path:
+        d = tmp_path / folder
+        d.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (d / name).write_bytes(data)
+        return d
+
+    return write

@@ -516,6 +516,9 @@ def person_name_at(ctx: Context, sid: int, pos: int) -> int | None:
     surname_len = 2 if text[pos:pos + 2] in lex.surnames else 1 if text[pos:pos + 1] in lex.surnames else 0
     if not surname_len:
         return None
+    tok = next((t for t in ctx.tokens(sid) if t[0] == pos), None)
+    if tok is not None and len(tok[2]) >= 2 and tok[3] not in ("nr", "nrfg", "nrt", "oov", "ns", "nz"):
+        return None  # an ordinary word that happens to start with a surname (强调, 高度)
     stops = ctx.affixes.name_followers
     two = pos + surname_len + 1
     if two <= end_limit and all("\u4e00" <= c <= "\u9fff" for c in text[pos:two]) and any(

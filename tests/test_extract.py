@@ -113,8 +113,6 @@ def test_no_official_without_post():
     assert found(spans_of("张小奇说,公司发展很快。"), "Official") == []
 
 
-@pytest.mark.xfail(strict=True, reason="find_post_strings tries a name after the post first and "
-                   "person_name_at accepts the speech verb 强调 (强 is a surname) as a name")
 def test_official_before_post_followed_by_speech_verb():
     assert found(spans_of("习近平总书记强调,要发展新质生产力。"), "Official") == ["习近平"]
 

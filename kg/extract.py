@@ -592,6 +592,28 @@ def extract(ctx: Context, names=None) -> list[Span]:
     return sorted(kept + list(nested_spans(ctx, kept)), key=lambda s: (s.start, s.end, s.label))
 
 
+_LEGAL = re.compile(r"(集团有限公司|股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
+_DESCRIPTOR = re.compile(r"(新技术|高新技术|科技|技术|实业|发展|投资|控股|新材料|材料|制药|药业|能源|新能源)$")
+
+
+def company_core(ctx: Context, name: str) -> str | None:
+    """The short name a company goes by: its full name without the legal form, the place and
+    the trade (兰州科近泰基新技术有限责任公司 -> 科近泰基, 百林科(兰州)新材料有限公司 -> 百林科)."""
+    core = _LEGAL.sub("", name)
+    if core == name:
+        return None
+    core = re.sub(r"\([^)]{1,8}\)", "", core)
+    for _ in range(2):
+        entry = ctx.lex.lookup(core[:3]) or ctx.lex.lookup(core[:2])
+        head = core[:3] if ctx.lex.lookup(core[:3]) else core[:2]
+        if entry is not None and entry.label == "Region" and len(core) - len(head) >= 2:
+            core = core[len(head):]
+    core = _DESCRIPTOR.sub("", core)
+    if len(core) < 2 or len(core) > 6 or generic_stem(ctx.lex, core) or ctx.lex.lookup(core) is not None:
+        return None
+    return core
+
+
 def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
     """One sense per discourse: a name found once (by any rule) is the same entity wherever
     else the document writes it, even where no rule would have found it."""
@@ -600,6 +622,11 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
         if span.label in ("Enterprise", "Organization", "Zone", "Project") and len(span.text) >= 2 and (
                 not span.rule.startswith(("ref.", "gazetteer."))):
             names.setdefault(span.text, span.label)
+    for span in kept:
+        if span.label == "Enterprise":
+            core = company_core(ctx, span.text)
+            if core and core != span.text:
+                names.setdefault(core, "Enterprise")
     if not names:
         return
     gaz = Gazetteer(names)

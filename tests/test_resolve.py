@@ -171,8 +171,6 @@ def test_merge_same_name_from_two_documents_is_one_entity():
     assert e.docs == {"a.txt", "b.txt"} and e.originals == {"蘭州新區"}
 
 
-@pytest.mark.xfail(strict=True, reason="the short form 科近泰基 in the seeds (`发挥科近泰基、同位素实验室…等平台作用`) "
-                   "is never extracted as a mention, so it cannot join the full company name")
 def test_seed_short_name_kejin_taiji(seed_graph):
     [company] = nodes(seed_graph, "Enterprise", "兰州科近泰基新技术有限责任公司")
     assert Literal("科近泰基", lang="zh") in set(seed_graph.objects(company, SKOS.altLabel))

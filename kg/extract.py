@@ -60,9 +60,10 @@ class Context:
             sent = self.doc.sentences[sid]
             toks, pos = [], sent.start
             for word, tag in rjieba.tag(sent.text):
-                if (len(word) >= 2 and tag not in ("x", "m", "eng", "v", "vd", "p", "c", "r") and not tag.startswith("u")
-                        and not rjieba.has_word(word)):
-                    tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英)
+                opens = pos == sent.start or self.text[pos - 1] in PUNCT
+                if (len(word) >= 2 and tag not in ("x", "m", "eng", "vd", "p", "c", "r") and not tag.startswith("u")
+                        and (tag != "v" or opens) and not rjieba.has_word(word)):
+                    tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英, 蔚来)
                 toks.append((pos, pos + len(word), word, tag))
                 pos += len(word)
             self._tokens[sid] = toks
@@ -149,6 +150,9 @@ class Context:
         """A name does not start with a bracketed number (三), a count (169个, 一批) or a quote mark."""
         text = self.text
         while start < pos:
+            if text[start] in "对在把将向从由被让使" and pos - start >= 3:
+                start += 1
+                continue
             if text[start] == "(":
                 close = text.find(")", start, pos)
                 if close < 0:

@@ -77,6 +77,9 @@ def officials(rc: RelContext) -> Iterator[Fact]:
                 continue
             body = next((s for s in spans if s.end == org_end and s.label in
                          {"Zone", "Region", "Organization", "Enterprise"} and res.key_of(s)), None)
+            if body is None and ctx.text[org_end:org_end + 1] in "省市区县州":
+                # 合肥市委书记: the region's own 市 opens the post title
+                body = next((s for s in spans if s.end == org_end + 1 and s.label == "Region" and res.key_of(s)), None)
             if body is not None:
                 yield rc.fact(person, "servesIn", res.key_of(body), "rel.servesIn.title_org", sid)
 
@@ -195,6 +198,42 @@ def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:
     return False
 
 
+_PLACES = {"Zone", "Region"}
+_LOCATABLE = {"Enterprise", "Organization", "Project", "Zone"}
+
+
+@rule("locatedIn.trigger")
+def located_by_trigger(rc: RelContext) -> Iterator[Fact]:
+    """Stated location: `位于X的Y`, `Y落户/入驻/位于X`, and a sentence opening `在X,Y…`."""
+    text = rc.ctx.text
+    verbs = sorted(rc.ctx.lex.trigger("locate"), key=len, reverse=True)
+    for sid, spans in rc.by_sid.items():
+        sent = rc.doc.sentences[sid]
+        spans = sorted(spans, key=lambda s: s.start)
+        key = rc.res.key_of
+        for i, place in enumerate(spans):
+            if place.label not in _PLACES:
+                continue
+            before = text[max(sent.start, place.start - 3):place.start]
+            verb = next((v for v in verbs if before.endswith(v)), None)
+            if verb:
+                # 位于X的Y
+                nxt = next((s for s in spans[i + 1:] if s.label in _LOCATABLE), None)
+                if nxt is not None and text[place.end:nxt.start] in ("的", "区的", "内的"):
+                    yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+                # Y落户X
+                prev = next((s for s in reversed(spans[:i]) if s.label in _LOCATABLE), None)
+                if prev is not None and text[prev.end:place.start - len(verb)] in ("", "已", "将", "正式", "成功", "已经"):
+                    yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+            if place.start - sent.start <= 1 and text[sent.start] == "在":
+                # 在X(B区),Y…
+                comma = text.find(",", place.end, min(sent.end, place.end + 6))
+                if comma >= 0:
+                    nxt = next((s for s in spans if s.start == comma + 1 and s.label in _LOCATABLE), None)
+                    if nxt is not None:
+                        yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+
+
 # ------------------------------------------------------------------------ industries
 
 
@@ -206,12 +245,32 @@ def develops(rc: RelContext) -> Iterator[Fact]:
     if rc.focal is not None:
         for ikey in industries:
             yield rc.fact(rc.focal, "developsIndustry", ikey, "rel.developsIndustry.focus", rc.first_sid(ikey))
+    elif industries:
+        region = _focal_region(rc)
+        if region is not None:
+            for ikey in industries:
+                yield rc.fact(region, "developsIndustry", ikey, "rel.developsIndustry.focus_region", rc.first_sid(ikey))
     for zkey in rc.keys("Zone"):
         zname = rc.entities[zkey].name
         for ikey in industries:
             iname = rc.entities[ikey].name
             if zkey != rc.focal and len(iname) >= 2 and iname in zname:
                 yield rc.fact(zkey, "developsIndustry", ikey, "rel.developsIndustry.name", rc.first_sid(zkey))
+
+
+def _focal_region(rc: RelContext):
+    """In a text about a city or province rather than a zone: the region it names most (3+ times)."""
+    from collections import Counter
+
+    counts = Counter(rc.res.key_of(s) for spans in rc.by_sid.values() for s in spans if s.label == "Region")
+    counts.pop(None, None)
+    if not counts:
+        return None
+    (key, n), *rest = counts.most_common()
+    if n < 3 or (rest and rest[0][1] == n):
+        return None
+    entry = rc.ctx.lex.regions_by_name.get(rc.entities[key].name)
+    return key if entry is None or entry.kind in ("province", "prefecture", "county") else None
 
 
 @rule("inIndustry")

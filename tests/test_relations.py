@@ -140,3 +140,25 @@ def test_cli_build_with_lexicon(tmp_path):
     bad.write_text("oops\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out2"), "--lexicon", str(bad)])
     assert res.exit_code == 2 and "bad.tsv" in res.output
+
+
+def test_stated_locations():
+    facts = facts_of("走进位于两江新区的重庆甲乙科技有限公司。丙丁集团落户西咸新区。"
+                     "在西咸新区沣东片区,陕西光电子先导院科技有限公司正加快建设。")
+    assert ("重庆甲乙科技有限公司", "locatedIn", "两江新区") in facts
+    assert ("丙丁集团", "locatedIn", "西咸新区") in facts
+    assert ("陕西光电子先导院科技有限公司", "locatedIn", "西咸新区") in facts
+
+
+def test_city_text_without_a_zone_gives_the_city_its_industries():
+    text = ("合肥市坚持创新驱动。合肥市重点发展集成电路、新型显示和人工智能等战略性新兴产业。"
+            "合肥市委书记虞爱华表示,合肥市将打造产业地标。")
+    facts = facts_of(text)
+    assert ("合肥市", "developsIndustry", "集成电路") in facts
+    assert ("虞爱华", "holdsPost", "市委书记") in facts
+    assert ("虞爱华", "servesIn", "合肥市") in facts
+
+
+def test_a_city_named_twice_is_not_a_focus():
+    facts = facts_of("合肥市重点发展集成电路产业。合肥市加快建设。")
+    assert not any(p == "developsIndustry" for _, p, _ in facts)

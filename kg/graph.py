@@ -7,8 +7,11 @@ the same thing gets the same IRI in every build, and no Chinese text ends up in 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
+from typing import Iterator
 
+from .errors import KgError
 from .normalize import fold_name
 from .resolve import Entity, Fact
 from .vocab import DEFAULT_BASE, KG, NS, RELATIONS
@@ -40,8 +43,15 @@ def doc_iri(rel_path: str, base: str = DEFAULT_BASE) -> str:
 
 
 def literal(value: str, lang: str | None = "zh", datatype: str | None = None) -> str:
+    """A Turtle string literal that any parser reads back as `value`.
+
+    Quote, backslash and line ends are escaped as the grammar requires; other control and
+    line-separator characters and noncharacters as \\uXXXX so the file stays readable; a lone
+    surrogate (which no RDF string can hold) becomes U+FFFD.
+    """
     out = ['"']
     for ch in value:
+        o = ord(ch)
         if ch == "\\":
             out.append("\\\\")
         elif ch == '"':
@@ -52,8 +62,10 @@ def literal(value: str, lang: str | None = "zh", datatype: str | None = None) ->
             out.append("\\r")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\ufffe\uffff":
-            out.append(f"\\u{ord(ch):04X}" if ord(ch) != 0x7F else "\\u007F")
+        elif 0xD800 <= o <= 0xDFFF:
+            out.append("\ufffd")
+        elif o < 0x20 or 0x7F <= o <= 0x9F or ch in "\u2028\u2029\ufffe\uffff":
+            out.append(f"\\u{o:04X}")
         else:
             out.append(ch)
     out.append('"')
@@ -64,8 +76,28 @@ def literal(value: str, lang: str | None = "zh", datatype: str | None = None) ->
     return "".join(out)
 
 
+# Characters an IRIREF may not contain (Turtle grammar), percent-encoded by `iri`.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ud800-\udfff]')
+_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^#]*(#[^#]*)?")
+
+
 def iri(value: str) -> str:
+    """`<value>`, with characters that cannot appear in an IRI percent-encoded."""
+    if _IRI_UNSAFE.search(value):
+        from urllib.parse import quote
+
+        value = _IRI_UNSAFE.sub(lambda m: quote(m.group().encode("utf-8", "surrogatepass"), safe=""), value)
     return f"<{value}>"
+
+
+def check_base(base: str) -> str:
+    """The base IRI if it is absolute, ends with / or # and has no character an IRI cannot hold."""
+    bad = _IRI_UNSAFE.search(base)
+    if bad:
+        raise KgError(f"base IRI {base!r} contains {bad.group()!r}, which an IRI cannot hold")
+    if not _BASE.fullmatch(base) or not base.endswith(("/", "#")):
+        raise KgError(f"base IRI {base!r} must be absolute (scheme:...) and end with '/' or '#'")
+    return base
 
 
 def _q(term: str) -> str:
@@ -82,7 +114,7 @@ def turtle_header() -> list[str]:
 
 
 def turtle_block(s: str, preds: dict) -> str:
-    """One subject with all its predicates and objects, sorted, ending in ` .\\n`."""
+    """One subject with all its predicates and objects, sorted (the unit of a graph file)."""
     order = sorted(preds, key=lambda p: (p != "a", p != "rdfs:label", p))
     parts = []
     for p in order:
@@ -96,7 +128,7 @@ class GraphBuilder:
     """Collects triples as (subject, predicate, object-in-Turtle-syntax) and writes them sorted."""
 
     def __init__(self, base: str = DEFAULT_BASE):
-        self.base = base
+        self.base = check_base(base)
         self.triples: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
     def add(self, s: str, p: str, o: str) -> None:
@@ -183,3 +215,119 @@ class GraphBuilder:
 
     def __len__(self) -> int:
         return sum(len(o) for preds in self.triples.values() for o in preds.values())
+
+
+class SpoolingGraphBuilder(GraphBuilder):
+    """A GraphBuilder for graphs larger than memory: same triples, same bytes as `turtle()`.
+
+    Triples are kept as lines in partitions of the subject order (the IRI up to its last `-`,
+    then the first `fanout` characters after it) and spilled to files in `spool_dir` once
+    `buffer_chars` are held; `write_turtle` then sorts one partition at a time.
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE, spool_dir=None, *, buffer_chars: int = 64 << 20, fanout: int = 2):
+        super().__init__(base)
+        self.spool_dir = spool_dir
+        self.buffer_chars = buffer_chars
+        self.fanout = fanout
+        self._buf: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._held = 0
+        self._spilled: dict[tuple[str, str], str] = {}
+        self.count: int | None = None
+
+    def add(self, s: str, p: str, o: str) -> None:
+        group, _, rest = s.rpartition("-")
+        line = f"{s}\t{p}\t{o}\n"
+        self._buf[(group, rest[:self.fanout])].append(line)
+        self._held += len(line)
+        if self._held > self.buffer_chars and self.spool_dir is not None:
+            self.spill()
+
+    def spill(self) -> None:
+        import os
+
+        for key, lines in self._buf.items():
+            name = self._spilled.get(key)
+            if name is None:
+                name = self._spilled[key] = os.path.join(self.spool_dir, f"part-{len(self._spilled):05d}.tsv")
+            with open(name, "a", encoding="utf-8", newline="\n") as fh:
+                fh.write("".join(lines))
+        self._buf.clear()
+        self._held = 0
+
+    def _partitions(self) -> list[tuple[str, str]]:
+        keys = sorted(set(self._buf) | set(self._spilled))
+        groups = sorted({g for g, _ in keys})
+        if any(b.startswith(a) for a, b in zip(groups, groups[1:])):
+            return []  # subject forms whose partition order is not their sort order: one partition
+        return keys
+
+    def _lines(self, key) -> Iterator[str]:
+        name = self._spilled.get(key)
+        if name is not None:
+            with open(name, encoding="utf-8", newline="\n") as fh:
+                yield from fh
+        yield from self._buf.get(key, ())
+
+    def write_turtle(self, fh) -> int:
+        """Write the graph to the text stream fh, byte-identical to `GraphBuilder.turtle()`;
+        returns the number of distinct triples."""
+        keys = self._partitions()
+        groups = [[k] for k in keys] if keys else [sorted(set(self._buf) | set(self._spilled))]
+        fh.write("\n".join(turtle_header()) + "\n")
+        count = 0
+        for group in groups:
+            triples: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+            for key in group:
+                for line in self._lines(key):
+                    s, p, o = line[:-1].split("\t", 2)
+                    triples[s][p].add(o)
+            for s in sorted(triples):
+                preds = triples[s]
+                count += sum(len(o) for o in preds.values())
+                fh.write("\n" + turtle_block(s, preds))
+        self.count = count
+        return count
+
+    def turtle(self) -> str:
+        import io
+
+        buf = io.StringIO()
+        self.write_turtle(buf)
+        return buf.getvalue()
+
+    def __len__(self) -> int:
+        if self.count is None:
+            raise RuntimeError("the triple count is known once the graph is written")
+        return self.count
+
+
+# ---------------------------------------------------------------------------- N-Triples / N-Quads
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def nt_term(term: str) -> str:
+    """A term as GraphBuilder holds it (prefixed name, `a`, literal, integer, IRI) in N-Triples syntax."""
+    if term.startswith("<"):
+        return term
+    if term.startswith('"'):
+        end = term.rfind('"')
+        tail = term[end + 1:]
+        return term[:end + 1] + "^^" + nt_term(tail[2:]) if tail.startswith("^^") else term
+    if term == "a":
+        return f"<{RDF_TYPE}>"
+    if term[:1].isdigit() or (term[:1] == "-" and term[1:2].isdigit()):
+        return f'"{term}"^^<{XSD_INTEGER}>'
+    prefix, _, local = term.partition(":")
+    if prefix in PREFIXES:
+        return f"<{PREFIXES[prefix]}{local}>"
+    return f"<{term}>"
+
+
+def nquad(s: str, p: str, o: str, graph: str | None = None) -> str:
+    """One N-Quads line (an N-Triples line when graph is None) for a GraphBuilder triple."""
+    subj = s if s.startswith("<") else f"<{s}>"
+    g = f" <{graph}>" if graph else ""
+    return f"{subj} {nt_term(p)} {nt_term(o)}{g} .\n"

@@ -1,4 +1,4 @@
-"""`kg query`, `kg serve` and `kg export`: thin click commands over kg.store, kg.serve, kg.export."""
+"""`kg query`, `kg serve`, `kg export`: thin click commands over kg.store, kg.serve, kg.export."""
 
 from __future__ import annotations
 

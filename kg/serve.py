@@ -236,6 +236,10 @@ class SparqlServer(ThreadingHTTPServer):
         self.max_rows = max_rows
         self.max_query_bytes = max_query_bytes
         self.quiet = quiet
+        if ":" in address[0]:
+            import socket
+
+            self.address_family = socket.AF_INET6
         super().__init__(address, SparqlHandler)
 
     @property

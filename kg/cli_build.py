@@ -23,27 +23,50 @@ def fail(message: str, code: int = 2):
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(), metavar="TSV",
               help="Your own lexicon (name, type, aliases); overrides the defaults. Repeatable.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable document instead of skipping it.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default="all cores",
+              help="Worker processes (or Dask workers of a local cluster); 1 works in this process.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Incremental build: keep per-document results and an Oxigraph store in DIR; "
+              "re-running processes only new or changed files and drops removed ones.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where per-document work runs: local processes, or a Dask cluster (also writes "
+              "OUTPUT/nquads/ shards for bulk loading).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --engine dask: an existing scheduler (tcp://host:8786); default a local cluster.")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="With --engine dask: number of partitions (and N-Quads shards).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(inputs, out_dir, base, lexicons, strict, quiet):
+def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, quiet):
     """Build a knowledge graph from text files and folders (INPUTS) into OUTPUT/graph.ttl.
 
     Files are read as UTF-8 (with or without BOM), GB18030/GBK or Big5, detected per file.
     A document that cannot be read is reported and skipped (exit 0 if others succeed);
     --strict makes it fatal. The output is written atomically and is byte-identical for
-    identical input.
+    identical input, whatever the number of jobs and the order of the inputs.
     """
     from .pipeline import build as run_build
     from .vocab import DEFAULT_BASE
 
     if base is not None and not base.endswith(("/", "#")):
         fail(f"--base {base!r} must end with '/' or '#'")
+    if engine == "dask" and store_dir:
+        fail("--store works with the local engine only")
+    if engine != "dask" and (scheduler or partitions):
+        fail("--scheduler and --partitions need --engine dask")
     progress = None
     if not quiet and sys.stderr.isatty():
         def progress(i, n, name):
             click.echo(f"\r[{i}/{n}] {name[:60]:<60}", err=True, nl=(i == n))
     try:
-        report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
-                           progress=progress)
+        if engine == "dask":
+            from .distributed import build_dask
+
+            report = build_dask(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
+                                progress=progress, scheduler=scheduler, workers=jobs or None,
+                                n_partitions=partitions)
+        else:
+            report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
+                               progress=progress, jobs=jobs, store=store_dir)
     except KgError as exc:
         fail(str(exc))
     for path, message in report.failed:
@@ -52,6 +75,12 @@ def build(inputs, out_dir, base, lexicons, strict, quiet):
         classes = ", ".join(f"{k} {v}" for k, v in sorted(report.by_class.items()))
         click.echo(f"{report.documents} documents -> {report.output}: {report.entities} entities ({classes}), "
                    f"{report.relations} relation statements, {report.triples} triples")
+        if store_dir:
+            removed = f", {len(report.removed)} removed" if report.removed else ""
+            click.echo(f"store {store_dir}: {report.extracted} processed, {report.reused} unchanged{removed}; "
+                       f"Oxigraph store {report.store.get('mode', '')} ({store_dir}/oxigraph)")
+        if engine == "dask":
+            click.echo(f"N-Quads: {report.quads} quads in {out_dir}/nquads/ (one named graph per document)")
 
 
 @click.command()

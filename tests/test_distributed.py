@@ -1,0 +1,160 @@
+"""`kg build --engine dask` on a local Dask cluster: the same Turtle as a local build, and
+N-Quads shards (one named graph per document) that bulk-load into Oxigraph with the same triples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.graph import GraphBuilder, nquad, nt_term
+from kg.pipeline import build
+from kg.vocab import DEFAULT_BASE
+
+from conftest import copy_seeds
+
+EXTRA = {
+    "x1.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。恒瑞科技有限公司落户华泰新区。\n",
+    "x2.txt": "滨海新区重点发展集成电路产业。恒瑞科技有限公司与滨海新区管委会签署合作协议。\n",
+    "x3.txt": b"\x00\x01binary\x00" * 10,
+}
+
+
+def test_nt_terms_parse_like_turtle():
+    """Every term form GraphBuilder writes becomes the same RDF term in N-Triples."""
+    import pyoxigraph as ox
+
+    gb = GraphBuilder()
+    s = "https://w3id.org/policykg/id/zone-0123456789abcdef"
+    for p, o in [("a", "kg:Zone"), ("rdfs:label", '"兰州\\"新区\\n"@zh'), ("kg:start", "12"),
+                 ("dcterms:date", '"2024-05-07"^^xsd:date'), ("kg:rule", '"a\\\\b"'),
+                 ("skos:altLabel", '"蘭州新區"@zh-Hant'), ("kg:mentionedIn", "<https://w3id.org/policykg/id/doc-1>")]:
+        gb.add(s, p, o)
+    ttl = {(q.subject, q.predicate, q.object) for q in ox.parse(input=gb.turtle().encode(), format=ox.RdfFormat.TURTLE)}
+    lines = "".join(nquad(s, p, o, "https://e.org/g") for p, objs in gb.triples[s].items() for o in objs)
+    quads = list(ox.parse(input=lines.encode(), format=ox.RdfFormat.N_QUADS))
+    assert {(q.subject, q.predicate, q.object) for q in quads} == ttl
+    assert {q.graph_name.value for q in quads} == {"https://e.org/g"}
+    assert nt_term("-3") == '"-3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+
+
+def test_partitions_are_consecutive_and_balanced(tmp_path):
+    from kg.distributed import partitions
+
+    files = []
+    for i, size in enumerate([10, 10, 10, 10, 40, 10, 10]):
+        p = tmp_path / f"{i}.txt"
+        p.write_bytes(b"x" * size)
+        files.append((p, p.name))
+    parts = partitions(files, 3)
+    assert [f for part in parts for f in part] == files
+    assert len(parts) == 3 and all(parts)
+    assert partitions(files[:2], 5) == [[files[0]], [files[1]]]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("dask.distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("dist") / "corpus"
+    copy_seeds(root / "seeds")
+    for name, text in EXTRA.items():
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        (root / name).write_bytes(data)
+    return root
+
+
+@pytest.fixture(scope="module")
+def dask_build(cluster, corpus, tmp_path_factory):
+    from kg.distributed import build_dask
+
+    out = tmp_path_factory.mktemp("dask-out")
+    report = build_dask([corpus], out, base=DEFAULT_BASE, scheduler=cluster.scheduler_address, n_partitions=3)
+    return out, report
+
+
+def test_dask_turtle_equals_local_build(dask_build, corpus, tmp_path):
+    out, report = dask_build
+    local = build([corpus], tmp_path, jobs=1)
+    assert (out / "graph.ttl").read_bytes() == Path(local.output).read_bytes()
+    assert report.documents == local.documents == 7
+    assert sorted(report.failed) == sorted(local.failed) and len(report.failed) == 1
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-")]  # spool removed
+
+
+def test_shards_bulk_load_into_oxigraph(dask_build, tmp_path):
+    import pyoxigraph as ox
+
+    from kg.distributed import load_nquads
+
+    out, report = dask_build
+    manifest = json.loads((out / "nquads" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["shards"] == ["entities.nq", "part-00000.nq", "part-00001.nq", "part-00002.nq"]
+    n = load_nquads(out / "nquads", tmp_path / "ox")
+    assert n == report.quads == manifest["quads"]
+    store = ox.Store(str(tmp_path / "ox"))
+    union = {(q.subject, q.predicate, q.object) for q in store}
+    turtle = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert union == turtle
+    docs = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                                        ox.NamedNode("https://w3id.org/policykg/ns#Document"), None)}
+    assert {g for g in store.named_graphs()} == docs and len(docs) == 7
+    # each document's evidence lives in that document's graph
+    kg_doc = ox.NamedNode("https://w3id.org/policykg/ns#document")
+    assert all(q.graph_name == q.object for q in store.quads_for_pattern(None, kg_doc, None, None))
+
+
+def test_shards_are_deterministic(cluster, corpus, dask_build, tmp_path):
+    from kg.distributed import build_dask
+
+    out, _ = dask_build
+    again = tmp_path / "again"
+    build_dask([corpus], again, base=DEFAULT_BASE, scheduler=cluster.scheduler_address, n_partitions=3)
+    for shard in sorted((out / "nquads").glob("*.nq")):
+        assert (again / "nquads" / shard.name).read_bytes() == shard.read_bytes(), shard.name
+    for shard in (out / "nquads").glob("part-*.nq"):
+        lines = shard.read_text(encoding="utf-8").splitlines()
+        assert lines == sorted(lines)
+
+
+def test_cli_engine_dask_rejects_store(tmp_path, corpus):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(tmp_path), "--engine", "dask",
+                                       "--store", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "local engine" in result.output
+
+
+def test_cli_engine_dask_with_its_own_local_cluster(tmp_path, corpus, dask_build):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out, _ = dask_build
+    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(tmp_path), "--engine", "dask", "-j", "2",
+                                       "--partitions", "3"])
+    assert result.exit_code == 0, result.output
+    assert "N-Quads:" in result.output and "skipped" in result.output
+    assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
+    assert (tmp_path / "nquads" / "part-00002.nq").read_bytes() == (out / "nquads" / "part-00002.nq").read_bytes()
+
+
+def test_missing_dask_is_a_clear_error(tmp_path, corpus, monkeypatch):
+    import sys
+
+    from kg.distributed import EngineError, build_dask
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(EngineError, match=r"kg\[dask\]"):
+        build_dask([corpus], tmp_path, base=DEFAULT_BASE)

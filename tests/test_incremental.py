@@ -1,0 +1,202 @@
+"""`kg build --store DIR`: only new or changed documents are processed, removed ones leave
+exactly their facts, and the graph (file and Oxigraph store) equals a fresh build's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.pipeline import build
+from kg.storebuild import ResultStore, StoreBuildError, apply_diff
+
+DOCS = {
+    "a.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。\n",
+    "b.txt": "恒瑞科技有限公司落户华泰新区。恒瑞科技有限公司重点发展新材料产业。\n",
+    "c.txt": "滨海新区重点发展集成电路产业。天津宏远科技有限公司与滨海新区管委会签署合作协议。\n",
+    "d.txt": "兰州新区管委会主任王小明说,兰州新区重点发展装备制造产业。\n",
+}
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def fresh(folder: Path, tmp: Path) -> bytes:
+    out = tmp / f"fresh-{len(list(tmp.iterdir()))}"
+    return Path(build([folder], out).output).read_bytes()
+
+
+def store_quads(store_dir: Path) -> set:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir / "oxigraph"))
+    return {(q.subject, q.predicate, q.object) for q in store}
+
+
+def file_triples(path: Path) -> set:
+    import pyoxigraph as ox
+
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+
+
+def test_rebuild_processes_only_what_changed(corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    first = build([corpus], out, store=store)
+    assert (first.extracted, first.reused, first.removed) == (4, 0, [])
+    assert (out / "graph.ttl").read_bytes() == fresh(corpus, tmp_path)
+    assert store_quads(store) == file_triples(out / "graph.ttl")
+
+    again = build([corpus], out, store=store, jobs=2)
+    assert (again.extracted, again.reused) == (0, 4)
+    assert (out / "graph.ttl").read_bytes() == fresh(corpus, tmp_path)
+
+    (corpus / "e.txt").write_text("宏远科技有限公司落户滨海新区。\n", encoding="utf-8")
+    with open(corpus / "a.txt", "a", encoding="utf-8") as fh:
+        fh.write("华泰新区重点发展氢能产业。\n")
+    changed = build([corpus], out, store=store)
+    assert (changed.extracted, changed.reused) == (2, 3)
+    assert changed.store["mode"] == "updated" and changed.store["added"] > 0
+    assert (out / "graph.ttl").read_bytes() == fresh(corpus, tmp_path)
+    assert store_quads(store) == file_triples(out / "graph.ttl")
+
+
+def test_removing_a_document_removes_exactly_its_facts(corpus, tmp_path):
+    import pyoxigraph as ox
+
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    before = file_triples(out / "graph.ttl")
+    os.remove(corpus / "c.txt")
+    report = build([corpus], out, store=store)
+    assert report.removed == ["corpus/c.txt"] and report.extracted == 0
+    after_bytes = (out / "graph.ttl").read_bytes()
+    assert after_bytes == fresh(corpus, tmp_path)
+    after = file_triples(out / "graph.ttl")
+    assert store_quads(store) == after
+    # what went: the document node, its evidence, and facts only it stated; nothing else
+    gone = before - after
+    assert gone and not (after - before)
+    kg = "https://w3id.org/policykg/ns#"
+    doc = next(s for s, p, o in gone if p == ox.NamedNode(kg + "sourceFile"))
+    evidence_left = {s for s, p, o in after if p == ox.NamedNode(kg + "document") and o == doc}
+    assert not evidence_left
+    assert "c.txt" not in after_bytes.decode("utf-8")
+
+
+def test_renamed_file_is_not_processed_again(corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    os.rename(corpus / "b.txt", corpus / "b2.txt")
+    report = build([corpus], out, store=store)
+    assert (report.extracted, report.reused, report.removed) == (0, 4, ["corpus/b.txt"])
+    assert (out / "graph.ttl").read_bytes() == fresh(corpus, tmp_path)
+
+
+def test_touched_file_with_same_content_is_reused(corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    st = os.stat(corpus / "a.txt")
+    os.utime(corpus / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    report = build([corpus], out, store=store)
+    assert (report.extracted, report.reused) == (0, 4)
+
+
+def test_changed_lexicon_reprocesses_everything(corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    lex = tmp_path / "my.tsv"
+    lex.write_text("name\ttype\taliases\n恒瑞科技有限公司\tEnterprise\t恒瑞\n", encoding="utf-8")
+    report = build([corpus], out, store=store, lexicons=[lex])
+    assert (report.extracted, report.reused) == (4, 0)
+    assert (out / "graph.ttl").read_bytes() == Path(build([corpus], tmp_path / "f", lexicons=[lex]).output).read_bytes()
+
+
+def test_unreadable_document_leaves_the_graph(corpus, tmp_path):
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    (corpus / "d.txt").write_bytes(b"\x00\x01binary\x00" * 20)
+    report = build([corpus], out, store=store)
+    assert [Path(p).name for p, _ in report.failed] == ["d.txt"]
+    os.remove(corpus / "d.txt")
+    assert (out / "graph.ttl").read_bytes() == fresh(corpus, tmp_path)
+
+
+def test_store_out_of_step_is_reloaded(corpus, tmp_path):
+    """If the Oxigraph store may not match graph.ttl (an interrupted update), it is rebuilt."""
+    store, out = tmp_path / "store", tmp_path / "out"
+    build([corpus], out, store=store)
+    rs = ResultStore.open(store)
+    rs.set_meta("oxigraph", None)
+    rs.close()
+    os.remove(corpus / "a.txt")
+    report = build([corpus], out, store=store)
+    assert report.store["mode"] == "rebuilt"
+    assert store_quads(store) == file_triples(out / "graph.ttl")
+
+
+def test_one_build_at_a_time(corpus, tmp_path):
+    store = tmp_path / "store"
+    build([corpus], tmp_path / "out", store=store)
+    rs = ResultStore.open(store)
+    try:
+        with pytest.raises(StoreBuildError, match="another kg build"):
+            build([corpus], tmp_path / "out", store=store)
+    finally:
+        rs.close()
+
+
+def test_refuses_a_folder_that_is_not_a_store(corpus, tmp_path):
+    other = tmp_path / "docs"
+    other.mkdir()
+    (other / "keep.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreBuildError, match="not a kg store"):
+        build([corpus], tmp_path / "out", store=other)
+    assert [p.name for p in other.iterdir()] == ["keep.md"]
+
+
+def test_diff_refuses_files_out_of_order(tmp_path):
+    import pyoxigraph as ox
+
+    head = "@prefix kg: <https://w3id.org/policykg/ns#> .\n\n"
+    good = tmp_path / "good.ttl"
+    good.write_text(head + "<https://e.org/id/zone-1>\n    a kg:Zone .\n", encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(head + "<https://e.org/id/zone-2>\n    a kg:Zone .\n\n<https://e.org/id/zone-1>\n    a kg:Zone .\n",
+                   encoding="utf-8")
+    store = ox.Store()
+    store.load(path=str(good), format=ox.RdfFormat.TURTLE)
+    assert apply_diff(store, good, bad) is None
+    newer = tmp_path / "newer.ttl"
+    newer.write_text(head + "<https://e.org/id/zone-1>\n    a kg:Region .\n", encoding="utf-8")
+    store = ox.Store()
+    store.load(path=str(good), format=ox.RdfFormat.TURTLE)
+    assert apply_diff(store, good, newer) == {"added": 1, "removed": 1}
+    assert [str(q.object.value) for q in store] == ["https://w3id.org/policykg/ns#Region"]
+
+
+def test_cli_store_option_and_query(corpus, tmp_path):
+    from kg.cli import main
+
+    runner = CliRunner()
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "out"), "--store", str(store), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "4 processed, 0 unchanged" in result.output
+    result = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "out"), "--store", str(store), "-j", "1"])
+    assert "0 processed, 4 unchanged" in result.output
+    shutil.copy(corpus / "a.txt", corpus / "a-copy.txt")
+    result = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "out"), "--store", str(store)])
+    assert "0 processed, 5 unchanged" in result.output
+    query = runner.invoke(main, ["query", str(store / "oxigraph"), "--format", "csv",
+                                 "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/policykg/ns#Document> }"])
+    assert query.exit_code == 0, query.output
+    assert query.output.split()[-1] == "5"

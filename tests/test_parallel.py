@@ -1,0 +1,212 @@
+"""Parallel and streaming build: the same bytes for any number of workers, any input order, and
+whether the results and the graph fit in memory or spill to disk."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import pipeline
+from kg.errors import InputError
+from kg.graph import GraphBuilder, SpoolingGraphBuilder
+from kg.pipeline import EntityTable, build, discover, graph_turtle, process_path
+
+from conftest import copy_seeds
+
+EXTRA = {
+    "x1.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。总经理王小明说,恒瑞科技有限公司落户华泰新区。\n",
+    "x2.txt": "滨海新区重点发展集成电路产业。天津恒瑞科技有限公司与滨海新区管委会签署合作协议。\n",
+}
+BINARY = b"%PDF-1.4\n\x00\x01\x02binary" + bytes(range(256))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds plus two small documents that share entities with each other, in subfolders."""
+    root = tmp_path_factory.mktemp("par") / "corpus"
+    copy_seeds(root / "seeds")
+    (root / "more").mkdir()
+    for name, text in EXTRA.items():
+        (root / "more" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> bytes:
+    """The graph built in this process, one document after another."""
+    report = build([corpus], tmp_path_factory.mktemp("ref"), jobs=1)
+    return Path(report.output).read_bytes()
+
+
+def test_two_workers_give_the_same_bytes(corpus, reference, tmp_path):
+    report = build([corpus], tmp_path, jobs=2)
+    assert Path(report.output).read_bytes() == reference
+    assert report.documents == 7 and report.extracted == 7
+
+
+def test_input_order_does_not_matter(corpus, reference, tmp_path):
+    files = [p for p, _ in discover([corpus])]
+    random.Random(3).shuffle(files)
+    # the same files named one by one: their names lose the folder, so compare two shuffles
+    a = build(files, tmp_path / "a", jobs=2)
+    random.Random(4).shuffle(files)
+    b = build(files, tmp_path / "b", jobs=1)
+    assert Path(a.output).read_bytes() == Path(b.output).read_bytes()
+    assert a.triples > 0
+
+
+def test_streaming_writer_matches_the_in_memory_graph(corpus, reference, tmp_path, monkeypatch):
+    """Results spooled to a file and the graph spilled in partitions: still the reference bytes,
+    which are also what the all-in-memory `graph_turtle` gives."""
+    monkeypatch.setattr(pipeline, "SPOOL_BYTES", 1000)
+    monkeypatch.setattr(pipeline, "GRAPH_BUFFER_CHARS", 2000)
+    report = build([corpus], tmp_path / "out", jobs=1)
+    assert Path(report.output).read_bytes() == reference
+    results = [process_path(p, rel) for p, rel in discover([corpus])]
+    ttl, stats = graph_turtle(results)
+    assert ttl.encode("utf-8") == reference
+    assert stats["triples"] == report.triples and stats["entities"] == report.entities
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.ttl"]  # spill files removed
+
+
+def test_entity_table_is_order_independent():
+    """Results folded in any order merge like resolve.merge over path-sorted results."""
+    from kg.ingest import make_document
+    from kg.pipeline import process_document
+    from kg.resolve import merge
+
+    texts = {"b.txt": "恒瑞科技有限公司落户华泰新区。", "a.txt": "恒瑞科技有限公司位于华泰新区。恒瑞重点发展生物医药产业。",
+             "c.txt": "恒瑞科技与华泰新区合作。"}
+    results = [process_document(make_document(t, rel_path=n)) for n, t in texts.items()]
+    expected, _ = merge([process_document(make_document(t, rel_path=n)) for n, t in texts.items()])
+    for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2]):
+        table = EntityTable()
+        for i in order:
+            table.add(results[i])
+        merged, remap = table.merge()
+        assert {k: (e.name, e.aliases, e.docs, e.rules) for k, e in merged.items()} == \
+               {k: (e.name, e.aliases, e.docs, e.rules) for k, e in expected.items()}
+        assert all(dst in merged for dst in remap.values())
+
+
+def _random_graph(rng: random.Random, builder: GraphBuilder) -> None:
+    kinds = ["zone", "org", "enterprise", "doc", "official"]
+    for _ in range(600):
+        kind = rng.choice(kinds)
+        s = f"https://example.org/my-base/{kind}-{rng.getrandbits(24):06x}"
+        if rng.random() < 0.3:
+            s = f"<https://example.org/my-base/ev-{rng.getrandbits(24):06x}>"
+        for _ in range(rng.randint(1, 4)):
+            builder.add(s, rng.choice(["a", "rdfs:label", "kg:rule", "skos:altLabel"]),
+                        rng.choice(['"甲"@zh', '"乙\\n丙"@zh', "kg:Zone", "12", '"x\\ty"']))
+
+
+@pytest.mark.parametrize("buffer_chars", [10**9, 500])
+def test_spooling_builder_writes_graph_builder_bytes(tmp_path, buffer_chars):
+    ref, spooled = GraphBuilder(), SpoolingGraphBuilder(spool_dir=tmp_path, buffer_chars=buffer_chars, fanout=1)
+    _random_graph(random.Random(7), ref)
+    _random_graph(random.Random(7), spooled)
+    assert spooled.turtle() == ref.turtle()
+    assert len(spooled) == len(ref)
+    if buffer_chars == 500:
+        assert list(tmp_path.iterdir())  # it did spill
+
+
+def test_spooling_builder_falls_back_when_partitions_are_not_in_order(tmp_path):
+    """Subjects whose part before the last `-` is a prefix of another's: one sorted partition."""
+    ref, spooled = GraphBuilder(), SpoolingGraphBuilder(spool_dir=tmp_path, buffer_chars=10)
+    for s in ["https://e.org/A-1234", "https://e.org/A-12-5678", "https://e.org/A-0", "https://e.org/B"]:
+        ref.add(s, "a", "kg:Zone")
+        spooled.add(s, "a", "kg:Zone")
+    assert spooled.turtle() == ref.turtle()
+
+
+def test_failures_with_workers_match_in_process(write_corpus, tmp_path):
+    folder = write_corpus({"a.txt": EXTRA["x1.txt"], "b.txt": BINARY, "c.txt": EXTRA["x2.txt"], "d.txt": b""})
+    one = build([folder], tmp_path / "one", jobs=1)
+    two = build([folder], tmp_path / "two", jobs=2)
+    assert sorted(one.failed) == sorted(two.failed)
+    assert {Path(p).name for p, _ in two.failed} == {"b.txt", "d.txt"}
+    assert Path(one.output).read_bytes() == Path(two.output).read_bytes()
+
+
+def test_strict_with_workers_raises_and_writes_nothing(write_corpus, tmp_path):
+    folder = write_corpus({"a.txt": EXTRA["x1.txt"], "b.txt": BINARY, "c.txt": EXTRA["x2.txt"]})
+    with pytest.raises(InputError) as err:
+        build([folder], tmp_path / "out", jobs=2, strict=True)
+    assert "b.txt" in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_counts_every_file_with_workers(corpus, tmp_path):
+    calls = []
+    build([corpus], tmp_path, jobs=2, progress=lambda i, n, name: calls.append((i, n, name)))
+    assert [i for i, _, _ in calls] == list(range(1, 8))
+    assert {n for _, n, _ in calls} == {7}
+    assert sorted(name for *_, name in calls) == [rel for _, rel in discover([corpus])]
+
+
+def test_timing_hooks(corpus, tmp_path):
+    assert pipeline.timings() is None
+    try:
+        pipeline.enable_timing(True)
+        report = build([corpus], tmp_path, jobs=2)
+    finally:
+        pipeline.enable_timing(False)
+    assert set(report.stages) == set(pipeline.STAGES)
+    for stage in ("ingest", "segmentation", "extraction", "graph", "serialisation"):
+        assert report.stages[stage] > 0, stage
+    assert build([corpus], tmp_path, jobs=1).stages == {}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_worker_bug_names_the_file(corpus, tmp_path, monkeypatch, jobs):
+    """An unexpected error (not a bad input) stops the build and says which document caused it."""
+    def boom(doc, lexicons=()):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(pipeline, "process_document", boom)
+    with pytest.raises(ZeroDivisionError) as err:
+        build([corpus], tmp_path, jobs=jobs)
+    assert any("while processing" in note for note in getattr(err.value, "__notes__", []))
+
+
+def test_cli_jobs_option(corpus, reference, tmp_path):
+    from kg.cli import main
+
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        result = runner.invoke(main, ["build", str(corpus), "-o", str(out), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        assert (out / "graph.ttl").read_bytes() == reference
+    result = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "x"), "--partitions", "2"])
+    assert result.exit_code == 2 and "--engine dask" in result.output
+
+
+def test_copied_corpus_in_another_folder_name(corpus, tmp_path):
+    """Paths are relative to the folder given, so a copy under the same folder name builds the same."""
+    copy = tmp_path / "elsewhere" / "corpus"
+    shutil.copytree(corpus, copy)
+    a = build([corpus], tmp_path / "a", jobs=2)
+    b = build([copy], tmp_path / "b", jobs=2)
+    assert Path(a.output).read_bytes() == Path(b.output).read_bytes()
+
+
+def test_stage_times_are_counted_once(corpus, tmp_path):
+    """In one process the stages are disjoint stretches of the build, so they add up to at most
+    its elapsed time (counting a document's stages twice would exceed it)."""
+    import time
+
+    try:
+        pipeline.enable_timing(True)
+        t0 = time.perf_counter()
+        report = build([corpus], tmp_path, jobs=1)
+        elapsed = time.perf_counter() - t0
+    finally:
+        pipeline.enable_timing(False)
+    assert 0 < sum(report.stages.values()) <= elapsed

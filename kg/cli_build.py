@@ -35,8 +35,10 @@ def fail(message: str, code: int = 2):
               help="With --engine dask: an existing scheduler (tcp://host:8786); default a local cluster.")
 @click.option("--partitions", type=click.IntRange(min=1), default=None,
               help="With --engine dask: number of partitions (and N-Quads shards).")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Also write OUTPUT/graph.html, the offline page of `kg viz` (up to 2,000 entities).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, quiet):
+def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, html, quiet):
     """Build a knowledge graph from text files and folders (INPUTS) into OUTPUT/graph.ttl.
 
     Files are read as UTF-8 (with or without BOM), GB18030/GBK or Big5, detected per file.
@@ -66,15 +68,21 @@ def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, sche
                                 n_partitions=partitions)
         else:
             report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
-                               progress=progress, jobs=jobs, store=store_dir)
+                               progress=progress, jobs=jobs, store=store_dir, html=html)
     except KgError as exc:
         fail(str(exc))
     for path, message in report.failed:
         click.echo(f"Warning: skipped {message}", err=True)
     if not quiet:
         classes = ", ".join(f"{k} {v}" for k, v in sorted(report.by_class.items()))
-        click.echo(f"{report.documents} documents -> {report.output}: {report.entities} entities ({classes}), "
-                   f"{report.relations} relation statements, {report.triples} triples")
+        skipped = f", {len(report.failed)} skipped" if report.failed else ""
+        click.echo(f"{report.documents} documents read{skipped} -> {report.output}: {report.entities} entities "
+                   f"({classes}), {report.relations} relation statements, {report.triples} triples")
+        if report.html:
+            click.echo(f"graph page -> {report.html}")
+        elif html and engine != "dask":
+            click.echo(f"graph page skipped: {report.triples} triples is too many for one page; "
+                       f"use kg viz with --types, --doc or --max-nodes", err=True)
         if store_dir:
             removed = f", {len(report.removed)} removed" if report.removed else ""
             click.echo(f"store {store_dir}: {report.extracted} processed, {report.reused} unchanged{removed}; "

@@ -53,6 +53,11 @@ class BuildReport:
     stages: dict = field(default_factory=dict)          # seconds per stage, when timing was on
     store: dict = field(default_factory=dict)           # how the Oxigraph store was brought up to date
     quads: int = 0                                      # N-Quads written by the dask engine
+    html: str = ""                                      # the graph page, when one was written
+
+
+HTML_MAX_NODES = 2000         # what a browser lays out and searches without freezing (benchmarks/viz_bench.py)
+HTML_MAX_TRIPLES = 1_000_000  # beyond this, parsing the graph for the page costs more than the build
 
 
 # ---------------------------------------------------------------------------- timing hooks
@@ -117,18 +122,42 @@ class _Stage:
 
 
 def discover(paths: Iterable) -> list[tuple[Path, str]]:
-    """Text files under the given files and folders, as (path, stable relative name), sorted."""
-    found: dict[str, Path] = {}
+    """Text files under the given files and folders, as (path, stable relative name), sorted.
+
+    A file given by itself is named by its base name, a file found in a folder by the folder's
+    name and its path inside it. Different files that would share a name are told apart by as
+    many trailing folders of their real path as it takes, whatever order they were given in;
+    the same file given twice is read once.
+    """
+    named: dict[str, dict[Path, Path]] = {}
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith("."):
-                    found.setdefault(f"{p.resolve().name}/{f.relative_to(p).as_posix()}", f)
+                    named.setdefault(f"{p.resolve().name}/{f.relative_to(p).as_posix()}", {}).setdefault(f.resolve(), f)
         elif p.exists():
-            found.setdefault(p.name, p)
+            named.setdefault(p.name, {}).setdefault(p.resolve(), p)
         else:
             raise InputError(p, "no such file or directory")
+    keys: dict[Path, str] = {}
+    for key in sorted(named):
+        for real in named[key]:
+            keys.setdefault(real, key)
+    named = {key: {r: f for r, f in files.items() if keys[r] == key} for key, files in named.items()}
+    found: dict[str, Path] = {}
+    for key, files in named.items():
+        if not files:
+            continue
+        if len(files) == 1:
+            found[key] = next(iter(files.values()))
+            continue
+        real = sorted(files)
+        depth = len(Path(key).parts) + 1
+        while len({Path(*r.parts[-depth:]).as_posix() for r in real}) < len(real):
+            depth += 1
+        for r in real:
+            found[Path(*r.parts[-depth:]).as_posix().lstrip("/")] = files[r]
     return [(found[k], k) for k in sorted(found)]
 
 
@@ -368,7 +397,7 @@ def graph_turtle(results: list[DocResult], *, base: str = DEFAULT_BASE, lexicons
 
 def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexicons: Iterable = (),
           strict: bool = False, progress: Callable | None = None, filename: str = "graph.ttl",
-          jobs: int = 1, store=None) -> BuildReport:
+          jobs: int = 1, store=None, html: bool = False) -> BuildReport:
     """Build the graph of all text files under `paths` into `out_dir/graph.ttl` (atomically).
 
     A document that cannot be read is reported in `BuildReport.failed` and skipped; with
@@ -376,7 +405,9 @@ def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexico
     `jobs` > 1 spreads documents over that many worker processes (0 = one per core); the output
     is the same bytes. With `store` (a folder), per-document results are kept by content hash
     and only new or changed documents are processed; the folder also holds an Oxigraph store of
-    the graph, updated in place (`kg.storebuild`).
+    the graph, updated in place (`kg.storebuild`). With `html`, `out_dir/graph.html` is the
+    offline page of `kg viz` (the `HTML_MAX_NODES` best-connected entities; skipped, with
+    `report.html` empty, when the graph has more than `HTML_MAX_TRIPLES` triples).
     """
     from .parallel import default_jobs, run
 
@@ -406,7 +437,7 @@ def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexico
             if outcome.error is not None:
                 if strict:
                     raise InputError(outcome.path, outcome.error.split(": ", 1)[-1])
-                log.warning("skipped %s", outcome.error)
+                log.info("skipped %s", outcome.error)
                 report.failed.append((outcome.path, outcome.error))
                 if rstore is not None:
                     rstore.forget(outcome.rel)
@@ -454,6 +485,10 @@ def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexico
     report.by_class = stats["by_class"]
     report.output = str(out)
     report.store = stats.get("store", {})
+    if html and report.triples <= HTML_MAX_TRIPLES:
+        from .viz import render
+
+        report.html = str(render(out, out.with_suffix(".html"), max_nodes=HTML_MAX_NODES).path)
     if _TIMES is not None:
         report.stages = dict(_TIMES)
     return report

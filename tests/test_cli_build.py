@@ -76,8 +76,24 @@ def test_build(cli_build):
     assert result.exit_code == 0, result.output
     graph = base / "out" / "graph.ttl"
     assert graph.is_file()
-    assert f"2 documents -> {graph}" in result.stdout
+    assert f"2 documents read -> {graph}" in result.stdout
     Graph().parse(graph, format="turtle")
+
+
+def test_build_writes_the_graph_page(cli_build):
+    base, result = cli_build
+    page = base / "out" / "graph.html"
+    assert f"graph page -> {page}" in result.stdout
+    text = page.read_text(encoding="utf-8")
+    labels = {str(o) for o in Graph().parse(base / "out" / "graph.ttl").objects(None, RDFS.label)}
+    assert any(label in text for label in labels if len(label) > 3)
+    assert "<script src=" not in text and "https://" not in text.split("<script", 1)[0]
+
+
+def test_build_no_html(write_corpus, tmp_path):
+    result = run("build", write_corpus({"a.txt": GOOD}), "-o", tmp_path / "out", "--no-html")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.ttl"]
 
 
 def test_stats_json_matches_graph(cli_build):
@@ -168,7 +184,8 @@ def test_build_skips_bad_file_and_says_so(write_corpus, tmp_path):
     result = run("build", folder, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert f"Warning: skipped {folder / 'scan.txt'}" in result.stderr
-    assert "1 documents" in result.stdout
+    assert result.stderr.count("scan.txt") == 1
+    assert "1 documents read, 1 skipped" in result.stdout
 
 
 def test_build_strict_exits_2_naming_the_file(write_corpus, tmp_path):

@@ -189,8 +189,6 @@ def test_folder_name_changes_only_document_identity(seed_build, seed_graph, tmp_
     assert len(set(g.subjects(RDF.type, K.Evidence))) == len(set(seed_graph.subjects(RDF.type, K.Evidence)))
 
 
-@pytest.mark.xfail(strict=True, reason="discover() keys single files by their base name, so a second "
-                   "file with the same name is silently dropped and which one survives depends on argument order")
 def test_two_files_with_the_same_name(write_corpus, tmp_path):
     x = write_corpus({"doc.txt": "兰州新区重点发展生物医药产业。\n"}, folder="x") / "doc.txt"
     y = write_corpus({"doc.txt": "滨海新区重点发展集成电路产业。\n"}, folder="y") / "doc.txt"
@@ -198,6 +196,12 @@ def test_two_files_with_the_same_name(write_corpus, tmp_path):
     b = build([y, x], tmp_path / "b")
     assert a.documents == 2
     assert open(a.output, "rb").read() == open(b.output, "rb").read()
+
+
+def test_the_same_file_twice_is_one_document(write_corpus, tmp_path):
+    folder = write_corpus({"doc.txt": "兰州新区重点发展生物医药产业。\n"})
+    report = build([folder / "doc.txt", folder, folder / "doc.txt"], tmp_path / "a")
+    assert report.documents == 1
 
 
 def test_custom_base(write_corpus, tmp_path):

@@ -8,7 +8,7 @@ pipeline then applies the one overlap policy (`match.filter_spans`). Rule ids ar
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from .lexicon import Lexicon
@@ -298,13 +298,18 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=8)
+def _longest_first(words: frozenset) -> tuple:
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
 def generic_stem(lex: Lexicon, stem: str) -> bool:
     """True when a stem is only generic modifiers (全国重点, 高新技术, 各类)."""
     stem = stem.strip("“”\"")
     if not stem:
         return True
     i = 0
-    mods = sorted(lex.generic_modifiers, key=len, reverse=True)
+    mods = _longest_first(lex.generic_modifiers)
     while i < len(stem):
         for m in mods:
             if stem.startswith(m, i):

@@ -49,31 +49,22 @@ def literal(value: str, lang: str | None = "zh", datatype: str | None = None) ->
     line-separator characters and noncharacters as \\uXXXX so the file stays readable; a lone
     surrogate (which no RDF string can hold) becomes U+FFFD.
     """
-    out = ['"']
-    for ch in value:
-        o = ord(ch)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif 0xD800 <= o <= 0xDFFF:
-            out.append("\ufffd")
-        elif o < 0x20 or 0x7F <= o <= 0x9F or ch in "\u2028\u2029\ufffe\uffff":
-            out.append(f"\\u{o:04X}")
-        else:
-            out.append(ch)
-    out.append('"')
-    if datatype:
-        out.append(f"^^{datatype}")
-    elif lang:
-        out.append(f"@{lang}")
-    return "".join(out)
+    body = _LIT_SPECIAL.sub(_escape_char, value)
+    suffix = f"^^{datatype}" if datatype else f"@{lang}" if lang else ""
+    return f'"{body}"{suffix}'
+
+
+_LIT_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]')
+_LIT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(m: re.Match) -> str:
+    ch = m.group()
+    if ch in _LIT_ESCAPES:
+        return _LIT_ESCAPES[ch]
+    if 0xD800 <= ord(ch) <= 0xDFFF:
+        return "\ufffd"
+    return f"\\u{ord(ch):04X}"
 
 
 # Characters an IRIREF may not contain (Turtle grammar), percent-encoded by `iri`.

@@ -131,8 +131,8 @@ class Context:
                 break
             word = text[max(tok[0], lo):start]
             tag = tok[3]
-            if self._stops_name(word, tag):
-                break
+            if self._stops_name(word, tag) or not all(_is_name_char(c) or c in "·-&" for c in word):
+                break  # symbols and emoji (tagged x like names) are never part of a name
             if tag not in STRONG_POS:
                 # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
                 prev = self.token_at(sid, tok[0])

@@ -257,7 +257,7 @@ def line_rules() -> LineRules:
             drop.append(rx)
         elif kind == "stop":
             stop.append(rx)
-        elif kind.startswith("meta.") and kind[5:] in {"date", "pubdate", "source", "author", "title"}:
+        elif kind.startswith("meta.") and kind[5:] in {"date", "pubdate", "speech_date", "source", "author", "title"}:
             if "v" not in rx.groupindex:
                 from .errors import DataFileError
 
@@ -478,13 +478,12 @@ def _classify_lines(doc: Document, rules: LineRules) -> None:
 
 def _metadata(doc: Document, meta: dict, body_lines) -> dict:
     out: dict = {}
-    speech = [iso_date(v) for v in meta.get("date", []) if "年" in v and "日" in v]
-    dates = [iso_date(v) for v in meta.get("date", []) + meta.get("pubdate", [])]
-    dates = [d for d in dates if d]
-    if speech and speech[0]:
+    speech = [d for d in map(iso_date, meta.get("speech_date", [])) if d]
+    dates = [d for d in map(iso_date, meta.get("date", []) + meta.get("pubdate", [])) if d]
+    if speech:
         out["speech_date"] = speech[0]
-    if dates:
-        out["date"] = speech[0] if speech and speech[0] else dates[0]
+    if speech or dates:
+        out["date"] = (speech + dates)[0]
     if meta.get("source"):
         out["source"] = meta["source"][0]
     authors = []

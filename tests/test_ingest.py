@@ -211,8 +211,6 @@ def test_no_metadata_in_plain_text():
     assert not {"date", "source", "authors", "speech_date"} & set(doc.metadata)
 
 
-@pytest.mark.xfail(strict=True, reason="_metadata treats every meta.date value written 年…日 as a speech "
-                   "date; a publication-time line is not a speech")
 def test_publication_date_in_chinese_form_is_not_a_speech_date():
     doc = make_document("兰州新区召开工作会议\n发布时间:2024年3月5日\n兰州新区召开工作会议,部署全年工作。")
     assert doc.metadata.get("date") == "2024-03-05"

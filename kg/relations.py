@@ -250,12 +250,48 @@ def develops(rc: RelContext) -> Iterator[Fact]:
         if region is not None:
             for ikey in industries:
                 yield rc.fact(region, "developsIndustry", ikey, "rel.developsIndustry.focus_region", rc.first_sid(ikey))
+    yield from _stated_development(rc)
     for zkey in rc.keys("Zone"):
         zname = rc.entities[zkey].name
         for ikey in industries:
             iname = rc.entities[ikey].name
             if zkey != rc.focal and len(iname) >= 2 and iname in zname:
                 yield rc.fact(zkey, "developsIndustry", ikey, "rel.developsIndustry.name", rc.first_sid(zkey))
+
+
+# a zone right after these is the object of a clause (围绕X打造…), not the one developing
+_OBJECT_OF = re.compile(r"(围绕|依托|借助|对接|服务|联合|携手|与|和|同|跟|向|对|帮助|支持|推动)$")
+
+
+def _stated_development(rc: RelContext) -> Iterator[Fact]:
+    """`X重点发展A、B`, `X的主导产业是A`: the zone named before the trigger in the same sentence
+    (the nearest), or a region that opens the sentence, develops the industries after it."""
+    triggers = sorted(rc.ctx.lex.trigger("area_develop"), key=len, reverse=True)
+    text = rc.ctx.text
+    for sid, spans in sorted(rc.by_sid.items()):
+        spans = sorted(spans, key=lambda s: s.start)
+        keyed = [(s, rc.res.key_of(s)) for s in spans]
+        sent = rc.doc.sentences[sid]
+        for s, ikey in keyed:
+            if ikey[0] != "Industry":
+                continue
+            clause = max(text.rfind(c, sent.start, s.start) for c in ",;:") + 1 or sent.start
+            before = text[clause:s.start]
+            at = max((before.rfind(t) for t in triggers), default=-1)
+            if at < 0:
+                continue
+            at += clause
+            areas = [(z, k) for z, k in keyed if z.end <= at and k[0] in ("Zone", "Region")
+                     and at - z.end <= 20 and sum(text.count(c, z.end, at) for c in ",;:") <= 1
+                     and ";" not in text[z.end:at] and not _OBJECT_OF.search(text[max(sent.start, z.start - 3):z.start])]
+            zones = [(z, k) for z, k in areas if k[0] == "Zone"]
+            if zones:
+                subject = zones[-1][1]
+            elif areas and keyed[0][0] is areas[0][0] and keyed[0][0].start - sent.start <= 6:
+                subject = areas[0][1]
+            else:
+                continue
+            yield rc.fact(subject, "developsIndustry", ikey, "rel.developsIndustry.stated", sid)
 
 
 def _focal_region(rc: RelContext):

@@ -160,5 +160,37 @@ def test_city_text_without_a_zone_gives_the_city_its_industries():
 
 
 def test_a_city_named_twice_is_not_a_focus():
-    facts = facts_of("合肥市重点发展集成电路产业。合肥市加快建设。")
-    assert not any(p == "developsIndustry" for _, p, _ in facts)
+    result = process_document(make_document("合肥市加快建设集成电路产业。合肥市加快建设。", path="t.txt"))
+    assert not any(f.rule == "rel.developsIndustry.focus_region" for f in result.facts)
+
+
+def test_stated_development_in_one_sentence():
+    facts = facts_of("滨海新区重点发展集成电路、生物医药和新能源汽车等产业。")
+    assert {("滨海新区", "developsIndustry", i) for i in ("集成电路", "生物医药", "新能源汽车")} <= facts
+
+
+def test_stated_development_picks_the_zone_of_the_clause_not_the_region():
+    facts = facts_of("贵安新区位于贵州省,重点发展大数据产业。")
+    assert ("贵安新区", "developsIndustry", "大数据") in facts
+    assert ("贵州省", "developsIndustry", "大数据") not in facts
+
+
+def test_region_opening_the_sentence_develops_its_industries():
+    facts = facts_of("苏州市大力发展生物医药产业。")
+    assert ("苏州市", "developsIndustry", "生物医药") in facts
+
+
+def stated_of(text: str) -> set[tuple]:
+    result = process_document(make_document(text, path="t.txt"))
+    names = {key: ent.name for key, ent in result.entities.items()}
+    return {(names[f.subject], names[f.object]) for f in result.facts if f.rule == "rel.developsIndustry.stated"}
+
+
+@pytest.mark.parametrize("text", [
+    "围绕滨海新区,打造生物医药名片。",            # the zone is what the clause is about, not the actor
+    "滨海新区作为全省经济发展主战场,已获批国家生物医药示范基地。",  # 经济发展 is no development verb
+    "滨海新区召开会议;会议要求全省培育生物医药产业。",  # another clause, another actor
+    "滨海新区召开会议,会议指出,全省各地区要积极培育生物医药产业。",  # too far, two clauses away
+])
+def test_no_stated_development(text):
+    assert ("滨海新区", "生物医药") not in stated_of(text)

@@ -96,7 +96,7 @@ class Context:
         return None
 
     def extend_left(self, sid: int, pos: int, *, max_chars: int = 18, floor: int | None = None,
-                    known: tuple = ("Region", "Zone", "Organization", "Enterprise")) -> int:
+                    known: tuple = ("Region", "Zone", "Organization", "Enterprise"), company: bool = False) -> int:
         """Walk left from pos over name-like material: nouns, names, numbers, masks, bracketed
         place names, quoted names and known entities. Returns the new start."""
         sent = self.doc.sentences[sid]
@@ -131,9 +131,10 @@ class Context:
                 break
             word = text[max(tok[0], lo):start]
             tag = tok[3]
-            if self._stops_name(word, tag) or not all(_is_name_char(c) or c in "·-&" for c in word):
+            scope = company and word in self.affixes.scope_words
+            if (self._stops_name(word, tag) and not scope) or not all(_is_name_char(c) or c in "·-&" for c in word):
                 break  # symbols and emoji (tagged x like names) are never part of a name
-            if tag not in STRONG_POS:
+            if tag not in STRONG_POS and not scope:
                 # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
                 prev = self.token_at(sid, tok[0])
                 if (tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in FUNCTION_WORDS)
@@ -144,9 +145,9 @@ class Context:
         for g in self.gaz_spans(sid):
             if g.start < start < g.end <= pos:
                 start = max(g.start, lo)
-        return self._trim_left(sid, start, pos)
+        return self._trim_left(sid, start, pos, company)
 
-    def _trim_left(self, sid: int, start: int, pos: int) -> int:
+    def _trim_left(self, sid: int, start: int, pos: int, company: bool = False) -> int:
         """A name does not start with a bracketed number (三), a count (169个, 一批) or a quote mark."""
         text = self.text
         while start < pos:
@@ -158,6 +159,10 @@ class Context:
                 if close < 0:
                     break
                 start = close + 1
+                continue
+            word = company and next((w for w in self.affixes.scope_words if text.startswith(w, start)), None)
+            if word and pos - start > len(word) + 1:
+                start += len(word)  # 建设XX有限公司: a scope word does not open a name
                 continue
             m = re.match(r"\d{4}(-\d{4})?年度?|全省|全市|全区|全县|全国", text[start:pos])
             if m:
@@ -194,6 +199,7 @@ class Affixes:
                                      key=len, reverse=True)
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
+        self.scope_words = frozenset(lex.trigger("name_scope"))
         self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
@@ -337,7 +343,7 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                     if not generic_stem(lex, ctx.text[q + 1:s]) and not lex.is_generic(name):
                         yield Span(q + 1, e, name, label, f"suffix.{label.lower()}.quoted", priority=prio + 5, sid=sid)
                         continue
-            start = ctx.extend_left(sid, s)
+            start = ctx.extend_left(sid, s, company=label == "Enterprise")
             stem = ctx.text[start:s]
             if not stem and suffix in ctx.affixes.bare_zones:
                 yield Span(s, e, suffix, label, "suffix.bare_zone", priority=prio, sid=sid)
@@ -367,7 +373,7 @@ _ENUM_LAST = re.compile(r"(?<=[\u4e00-\u9fff×]{2})(以及|及|和|与)")
 _SCALE = re.compile(r"(千亿级|百亿级|万亿级|千亿|百亿|万亿|\d+亿级?)$")
 _INDUSTRY_TAILS = ("产业集群", "产业链", "产业", "行业", "领域", "板块")
 _COUNT = re.compile(r"(?:[一二两三四五六七八九十]|\d+)大$")
-_QUALIFIER_TAIL = re.compile(r"((?:[一二两三四五六七八九十]|\d+)大)?(主导|重点|优势|特色|支柱|新兴|战略性新兴)$")
+_QUALIFIER_TAIL = re.compile(r"((?:[一二两三四五六七八九十]|\d+)大)?(主导|重点|优势|特色|支柱|新兴|战略性新兴|先导|前沿|未来|核心|基础)$")
 _QUALIFIER_HEAD = re.compile(r"^(国家级|国家|省级|全省|全市|全区|区域|我国|我省|我市|我区)")
 
 
@@ -375,9 +381,15 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
     """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, label)."""
     heads = ctx.affixes.enum_heads
     pattern = "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
-    rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)({pattern})")
+    rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
     for m in rx.finditer(sent_text):
-        yield offset + m.start(), offset + m.end(), heads[m.group(2)]
+        label = heads[m.group(3)]
+        modifier = m.group(2)
+        # `等集成电路企业`: a sector word may sit between 等 and an enterprise head, nothing else
+        if modifier and (m.group(1) != "等" or label != "Enterprise" or ctx.lex.lookup(modifier) is None
+                         or ctx.lex.lookup(modifier).label != "Industry"):
+            continue
+        yield offset + m.start(), offset + m.end(), label
 
 
 @extractor("enum")

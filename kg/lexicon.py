@@ -179,7 +179,7 @@ def load(extra: tuple = ()) -> Lexicon:
     lex.abstract = frozenset(groups["abstract"])
     trig_path = data_path("triggers.tsv")
     roles = {"enum_head", "locate", "cooperate", "speech", "name_stop", "industry_head", "verb", "bare_zone", "develop",
-             "area_develop"}
+             "area_develop", "name_scope"}
     for r in read_tsv(trig_path, ("word", "role", "value"), required=("word", "role")):
         if r["role"] not in roles:
             raise DataFileError(trig_path, r.line, f"unknown role {r['role']!r}")

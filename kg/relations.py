@@ -82,6 +82,14 @@ def officials(rc: RelContext) -> Iterator[Fact]:
                 body = next((s for s in spans if s.end == org_end + 1 and s.label == "Region" and res.key_of(s)), None)
             if body is not None:
                 yield rc.fact(person, "servesIn", res.key_of(body), "rel.servesIn.title_org", sid)
+            elif rc.focal is not None and org_end == posts[0][0] and ctx.text[org_end - 1:org_end] not in _PLACE_END \
+                    and ctx.text.startswith(_ZONE_OWN_POSTS, posts[0][0]):
+                # 区委书记朱芝松, 区长吴金城 with no body named: in a text about a zone, its own posts
+                yield rc.fact(person, "servesIn", rc.focal, "rel.servesIn.focus", sid)
+
+
+_PLACE_END = tuple("省市区县州镇乡村旗盟")
+_ZONE_OWN_POSTS = ("区委", "区长", "副区长", "区政府", "区人大", "区政协", "党工委", "管委会")
 
 
 # ------------------------------------------------------------------------ locatedIn

@@ -194,3 +194,46 @@ def stated_of(text: str) -> set[tuple]:
 ])
 def test_no_stated_development(text):
     assert ("滨海新区", "生物医药") not in stated_of(text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("上海华虹宏力半导体制造有限公司位于张江高科技园区。", "上海华虹宏力半导体制造有限公司"),   # 制造 tagged v
+    ("要加快建设兰州新区城市发展投资有限公司。", "兰州新区城市发展投资有限公司"),              # 建设 does not open it
+    ("江苏恒瑞医药研发生产有限公司扩大产能。", "江苏恒瑞医药研发生产有限公司"),
+])
+def test_business_scope_words_inside_company_names(text, name):
+    assert entities_of(text).get(name) == "Enterprise"
+
+
+def test_scope_words_do_not_glue_onto_zone_names():
+    assert "高标准建设滨城科创区" not in entities_of("高标准建设滨城科创区。")
+
+
+def test_enumeration_with_a_sector_before_the_head():
+    facts = facts_of("中芯国际、华虹集团等集成电路企业持续扩大产能。")
+    assert {("中芯国际", "inIndustry", "集成电路"), ("华虹集团", "inIndustry", "集成电路")} <= facts
+
+
+def test_only_a_known_sector_may_stand_between_deng_and_the_head():
+    ents = entities_of("人均增加值、企业净资产利润率等指标园区排名靠前。")
+    assert not {"人均增加值", "企业净资产利润率"} & set(ents)
+
+
+@pytest.mark.parametrize("text, zone", [
+    ("临港新片区重点发展新能源汽车产业。", "临港新片区"),
+    ("张江高科技园区集聚了大批企业。", "张江高科技园区"),
+    ("苏州工业园区签署合作协议。", "苏州工业园区"),
+])
+def test_zone_suffixes(text, zone):
+    assert entities_of(text).get(zone) == "Zone"
+
+
+def test_count_and_qualifier_are_not_part_of_an_industry():
+    ents = entities_of("浦东新区要聚焦集成电路、生物医药、人工智能三大先导产业。")
+    assert ents.get("人工智能") == "Industry" and "人工智能三大先导" not in ents
+
+
+def test_zone_posts_without_a_body_serve_the_focal_zone():
+    facts = facts_of("浦东新区召开会议。区委书记朱芝松出席会议并讲话,区长吴金城主持会议。浦东新区加快发展。")
+    assert {("朱芝松", "servesIn", "浦东新区"), ("吴金城", "servesIn", "浦东新区")} <= facts
+    assert not any(p == "servesIn" for _, p, _ in facts_of("会议由市长张三主持。张三指出,要加快发展。"))

@@ -9,15 +9,18 @@ serialisation; summed over workers), triples and entities per MB. In the same ru
 the anchors on the same text: a plain read of the files, and raw `jieba.lcut` (precise mode) on
 an even sample of the documents (--anchor-mb, default 4 MB; jieba runs at ~0.4 MB/s), and
 prints the ratios (on wall time, and on CPU time, which other load on the machine disturbs
-less). Machines are noisy: compare ratios from one run. Figures are printed, never
-asserted. Each build runs in a fresh Python process.
+less). Machines are noisy: compare ratios from one run, and read the `load` column (the 1-minute
+load average before and after each build: above the number of workers, other processes shared
+the cores and wall times are inflated). Figures are printed, never asserted. Each build runs in
+a fresh Python process.
 
-    .venv/bin/python benchmarks/build.py --queries 30
+    .venv/bin/python benchmarks/build.py --incremental 100 [--batch-mb 0.2] [--jobs 2]
 
-builds a corpus of that many MB into a store (`kg build --store`, kept between runs, so a
-second run is incremental) and times every named query of `kg query --list` on its Oxigraph
-store (>= 1 million triples from about 25 MB): first run and median of 5, with and without
-parameters, rows returned.
+times `kg build --store` on that corpus: the full build into an empty store, a re-run with
+nothing changed, a batch of new documents added (made with another seed), and one document
+removed, each against the full build.
+
+Query timings on a large store are in benchmarks/queries.py.
 """
 
 from __future__ import annotations
@@ -138,7 +141,7 @@ def child(args) -> None:
 
         report = build_dask([args.child], args.out, base=DEFAULT_BASE, workers=args.child_jobs)
     else:
-        report = pipeline.build([args.child], args.out, jobs=args.child_jobs, store=args.store)
+        report = pipeline.build([args.child], args.out, jobs=args.child_jobs, store=args.store, html=False)
     wall = time.perf_counter() - t0
     ru_self = resource.getrusage(resource.RUSAGE_SELF)
     ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -147,13 +150,19 @@ def child(args) -> None:
                       "maxrss_parent_mb": ru_self.ru_maxrss / 1024, "maxrss_child_mb": ru_kids.ru_maxrss / 1024,
                       "documents": report.documents, "failed": len(report.failed), "entities": report.entities,
                       "relations": report.relations, "triples": report.triples, "stages": report.stages,
+                      "extracted": report.extracted, "reused": report.reused, "removed": len(report.removed),
                       "output_bytes": os.path.getsize(report.output)}))
 
 
-def run_build(folder: Path, jobs: int, engine: str) -> dict:
+def run_build(folder: Path, jobs: int, engine: str = "local", store: Path | None = None) -> dict:
+    """One build in a fresh process, its peak RSS sampled from here; the 1-minute load average
+    before and after tells how busy the machine was."""
     with tempfile.TemporaryDirectory(prefix="kg-bench-out-") as out:
         cmd = [sys.executable, __file__, "--child", str(folder), "--out", out, "--child-jobs", str(jobs),
                "--engine", engine]
+        if store is not None:
+            cmd += ["--store", str(store)]
+        load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         sampler = RssSampler(proc.pid)
@@ -165,80 +174,58 @@ def run_build(folder: Path, jobs: int, engine: str) -> dict:
             raise SystemExit(f"build failed ({proc.returncode}):\n{stderr[-3000:]}")
         fig = json.loads(stdout.strip().splitlines()[-1])
         fig["wall_outer"] = time.perf_counter() - t0
+        fig["load"] = (load0, os.getloadavg()[0])
         fig["peak_tree_mb"] = sampler.peak / 2**20 or max(fig["maxrss_parent_mb"], fig["maxrss_child_mb"])
         return fig
 
 
-def pick_params(store) -> dict:
-    """Parameter values that make the named queries work hard: the busiest zone and industry."""
-    from kg.store import run_query
+def link_tree(src: Path, dst: Path) -> int:
+    """Hard-link (or copy) every .txt file under src into dst, same relative paths; returns the count."""
+    import shutil
 
-    def first(q):
-        rows = list(run_query(store, q).rows())
-        return str(rows[0][0].value) if rows else ""
-
-    zone = first("SELECT ?l WHERE { ?e kg:locatedIn ?z . ?z a kg:Zone ; rdfs:label ?l } GROUP BY ?z ?l "
-                 "ORDER BY DESC(COUNT(?e)) LIMIT 1")
-    industry = first("SELECT ?l WHERE { ?z kg:developsIndustry ?i . ?i rdfs:label ?l } GROUP BY ?i ?l "
-                     "ORDER BY DESC(COUNT(?z)) LIMIT 1")
-    party = first("SELECT ?l WHERE { ?a kg:cooperatesWith ?b . ?a rdfs:label ?l } GROUP BY ?a ?l "
-                  "ORDER BY DESC(COUNT(?b)) LIMIT 1")
-    return {"zone": zone, "industry": industry, "name": zone, "party": party, "start": "2020-01-01",
-            "end": "2020-12-31", "type": "Enterprise", "place": "甘肃省"}
+    n = 0
+    for f in files_of(src):
+        target = dst / f.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, target)
+        except OSError:
+            shutil.copy2(f, target)
+        n += 1
+    return n
 
 
-def time_one_query(store_dir: str, name: str, params: dict) -> dict:
-    """Run one named query 6 times (once if it takes over 2 s): first and median ms, rows."""
-    import statistics
+def incremental(args, mb: float, jobs: int) -> dict:
+    """A store holding the corpus of `mb` MB, then: a re-run with nothing changed, a batch of new
+    documents added, one document removed; each timed against the full build."""
+    folder, summary = corpus(args.corpora, mb, args.seed)
+    batch, bsum = corpus(args.corpora, args.batch_mb, args.seed + 1000)
+    figs = {}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-inc-", dir=args.corpora) as work:
+        work = Path(work)
+        docs, store = work / "corpus", work / "store"
+        link_tree(folder, docs)
+        print(f"\n== incremental, {mb:g} MB corpus, {jobs} worker(s); batch of {bsum['documents']} new documents "
+              f"({bsum['bytes'] / 2**20:.2f} MB)")
+        print(f"{'step':<34} {'wall s':>8} {'CPU s':>7} {'processed':>9} {'reused':>7} {'removed':>7} "
+              f"{'triples':>9} {'x full':>7} {'load':>9}")
 
-    import pyoxigraph as ox
+        def step(name):
+            fig = run_build(docs, jobs, store=store)
+            figs[name] = fig
+            full = figs["full build into an empty store"]["wall"]
+            print(f"{name:<34} {fig['wall']:>8.1f} {fig['cpu_parent'] + fig['cpu_children']:>7.1f} "
+                  f"{fig['extracted']:>9} {fig['reused']:>7} {fig['removed']:>7} {fig['triples']:>9} "
+                  f"{fig['wall'] / full:>7.3f} {fig['load'][0]:>4.1f}-{fig['load'][1]:<4.1f}", flush=True)
 
-    from kg.store import named_queries, run_query
-
-    store = ox.Store.read_only(store_dir)
-    q = named_queries()[name]
-    bound = q.bind(params)
-    times, rows = [], 0
-    for _ in range(6):
-        t0 = time.perf_counter()
-        res = run_query(store, q.sparql, params=bound)
-        rows = sum(1 for _ in res.rows()) if res.kind == "select" else sum(1 for _ in res.triples())
-        times.append((time.perf_counter() - t0) * 1000)
-        if times[0] > 2000:
-            break
-    return {"first": times[0], "median": statistics.median(times[1:] or times), "rows": rows}
-
-
-def time_queries(store_dir: Path, timeout: float = 60) -> None:
-    """Each named query (with and without parameters) in its own process, stopped after `timeout` s."""
-    import pyoxigraph as ox
-
-    from kg.store import named_queries
-
-    store = ox.Store.read_only(str(store_dir))
-    n = len(store)
-    values = pick_params(store)
-    del store
-    print(f"\nnamed queries on {store_dir} ({n:,} triples); params: zone={values['zone']} "
-          f"industry={values['industry']} party={values['party']}")
-    print(f"{'query':<22} {'params':<34} {'first ms':>9} {'median ms':>10} {'rows':>7}  < 100 ms")
-    for name, q in named_queries().items():
-        given = {}
-        for pname, required, _ in q.params:
-            given[pname] = values["party"] if (name == "cooperation" and pname == "name") else values.get(pname, "")
-        variants = [given] if any(req for _, req, _ in q.params) else [{}, given] if q.params else [{}]
-        for params in variants:
-            shown = ",".join(f"{k}={v}" for k, v in params.items() if v) or "-"
-            cmd = [sys.executable, __file__, "--query-one", name, "--params", json.dumps(params),
-                   "--store", str(store_dir)]
-            try:
-                out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-                fig = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{name:<22} {shown[:34]:<34} {fig['first']:>9.1f} {fig['median']:>10.1f} {fig['rows']:>7}  "
-                      f"{'yes' if fig['median'] < 100 else 'NO'}", flush=True)
-            except subprocess.TimeoutExpired:
-                print(f"{name:<22} {shown[:34]:<34} {'> ' + str(int(timeout * 1000)):>9} {'':>10} {'':>7}  NO",
-                      flush=True)
+        step("full build into an empty store")
+        step("re-run, nothing changed")
+        link_tree(batch, docs / "new")
+        step("batch of new documents added")
+        victim = files_of(docs / "new")[0]
+        victim.unlink()
+        step("one document removed")
+    return figs
 
 
 def main(argv=None) -> int:
@@ -251,34 +238,26 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--anchor-mb", type=float, default=4.0, help="jieba anchor sample size")
     ap.add_argument("--json", type=Path, help="also write all figures to this file")
-    ap.add_argument("--queries", type=float, metavar="MB",
-                    help="only time the named queries on a store built from a corpus of MB megabytes")
+    ap.add_argument("--incremental", type=float, metavar="MB",
+                    help="instead: time a store build of MB megabytes, then a batch of new documents added "
+                    "and one removed (kg build --store)")
+    ap.add_argument("--batch-mb", type=float, default=0.2, help="size of the new batch for --incremental")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--child-jobs", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--store", default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--query-one", help=argparse.SUPPRESS)
-    ap.add_argument("--params", default="{}", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         child(args)
         return 0
-    if args.query_one:
-        print(json.dumps(time_one_query(args.store, args.query_one, json.loads(args.params))))
-        return 0
     from kg.parallel import default_jobs
 
-    if args.queries:
+    if args.incremental:
         args.corpora.mkdir(parents=True, exist_ok=True)
-        folder, summary = corpus(args.corpora, args.queries, args.seed)
-        store = args.corpora / f"store-{args.queries:g}mb-s{args.seed}"
-        from kg import pipeline
-
-        t0 = time.perf_counter()
-        report = pipeline.build([folder], store / "output", jobs=default_jobs(), store=store)
-        print(f"store build: {report.documents} documents, {report.triples:,} triples, {report.extracted} processed, "
-              f"{report.reused} reused, {time.perf_counter() - t0:.0f} s")
-        time_queries(store / "oxigraph")
+        jobs = (args.jobs or [default_jobs()])[-1]
+        figs = incremental(args, args.incremental, jobs)
+        if args.json:
+            args.json.write_text(json.dumps(figs, indent=1), encoding="utf-8")
         return 0
     sizes = args.mb or [10.0, 100.0]
     jobs_list = args.jobs or sorted({1, default_jobs()})
@@ -301,7 +280,7 @@ def main(argv=None) -> int:
               f"{jieba_mbs:.2f} MB/s wall, {jieba_cpu_mbs:.2f} MB/s CPU ({jieba_bytes / 2**20:.1f} MB sample)")
         header = (f"{'workers':>7} {'wall s':>8} {'CPU s':>7} {'MB/s':>6} {'kchar/s':>8} {'peak RSS MB':>11} "
                   f"{'triples':>9} {'ent/MB':>7} {'x jieba':>7} {'xj CPU':>6} {'read/kg':>8} "
-                  + " ".join(f"{s[:6]:>6}" for s in STAGES))
+                  + " ".join(f"{s[:6]:>6}" for s in STAGES) + f" {'load':>9}")
         print(header)
         for jobs in jobs_list:
             fig = run_build(folder, jobs, args.engine)
@@ -312,7 +291,8 @@ def main(argv=None) -> int:
             row = (f"{jobs:>7} {fig['wall']:>8.1f} {cpu:>7.1f} {mbs:>6.2f} {chars / fig['wall'] / 1000:>8.0f} "
                    f"{fig['peak_tree_mb']:>11.0f} {fig['triples']:>9} {fig['entities'] / size_mb:>7.0f} "
                    f"{mbs / jieba_mbs:>7.2f} {size_mb / cpu / jieba_cpu_mbs:>6.2f} {read_mbs / mbs:>8.0f} "
-                   + " ".join(f"{100 * stages.get(s, 0) / total:>5.1f}%" for s in STAGES))
+                   + " ".join(f"{100 * stages.get(s, 0) / total:>5.1f}%" for s in STAGES)
+                   + f" {fig['load'][0]:>4.1f}-{fig['load'][1]:<4.1f}")
             print(row, flush=True)
             fig.update(mb=mb, size_mb=size_mb, chars=chars, jobs=jobs, read_mbs=read_mbs, jieba_mbs=jieba_mbs,
                        jieba_cpu_mbs=jieba_cpu_mbs, cpu=cpu,

@@ -8,12 +8,15 @@ whatever the corpus size. Results arrive in completion order; the caller orders 
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass
 from typing import Iterator
 
 from .errors import KgError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,13 +50,21 @@ def _one(path, rel: str, lexicons: tuple, packed: bool) -> Outcome:
         result = pipeline.process_path(path, rel, lexicons)
     except KgError as exc:
         return Outcome(rel, str(path), error=str(exc), times=_delta(before))
-    except Exception as exc:
-        exc.add_note(f"while processing {path}")
-        raise
+    except Exception as exc:  # a bug hit by this document: skip it, name it, keep building the others
+        log.debug("internal error while processing %s", path, exc_info=True)
+        return Outcome(rel, str(path), error=f"{path}: {internal_error(exc)}", times=_delta(before))
     if packed:
         return Outcome(rel, str(path), blob=pipeline.pack(result), ents=pipeline.pack_entities(result),
                        sha256=result.sha256, times=_delta(before))
     return Outcome(rel, str(path), result=result, times=_delta(before))
+
+
+def internal_error(exc: BaseException) -> str:
+    """`ExceptionType: message` on one line (at most 300 characters): how a skipped document's bug is reported."""
+    text = " ".join(str(exc).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"internal error {type(exc).__name__}: {text}" if text else f"internal error {type(exc).__name__}"
 
 
 def _delta(before: dict | None) -> dict | None:
@@ -85,8 +96,10 @@ def run(files: list, lexicons: tuple = (), jobs: int = 1, *, timing: bool = Fals
     """Process (path, rel) pairs; yields one Outcome per file in completion order.
 
     jobs=1 (or a single file) works in this process and yields result objects; jobs>1 uses a
-    process pool and yields packed results. Errors other than KgError (bugs) propagate, naming
-    the file; closing the generator early cancels the work not yet started."""
+    process pool and yields packed results. A document that cannot be read (KgError) or that hits
+    a bug in extraction (any other Exception) gives an Outcome with `error` set, naming the file
+    and the reason on one line, and the others go on; closing the generator early cancels the
+    work not yet started."""
     if jobs <= 1 or len(files) <= 1:
         for path, rel in files:
             yield _one(path, rel, lexicons, packed=False)

@@ -481,6 +481,7 @@ def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexico
         if spool is not None:
             spool.close()
     report.documents = n_docs
+    report.failed.sort()  # workers finish in any order; the report does not depend on it
     report.entities, report.relations, report.triples = stats["entities"], stats["relations"], stats["triples"]
     report.by_class = stats["by_class"]
     report.output = str(out)

@@ -158,3 +158,53 @@ def test_missing_dask_is_a_clear_error(tmp_path, corpus, monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(EngineError, match=r"kg\[dask\]"):
         build_dask([corpus], tmp_path, base=DEFAULT_BASE)
+
+
+def test_a_crash_in_one_document_is_skipped_on_dask(tmp_path, monkeypatch):
+    """A bug one document hits inside extraction (not a KgError) skips that document, named with the
+    exception, and the rest of its partition and of the corpus is built."""
+    distributed = pytest.importorskip("dask.distributed")
+    import logging
+
+    import kg.pipeline
+    from kg.distributed import build_dask
+
+    real = kg.pipeline.process_document
+
+    def flaky(doc, lexicons=()):
+        if "爆炸" in doc.text:
+            raise IndexError("simulated extractor bug")
+        return real(doc, lexicons)
+
+    monkeypatch.setattr(kg.pipeline, "process_document", flaky)  # in-process workers see the patch
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = EXTRA["x1.txt"]
+    for name in ("a", "b", "c", "d"):
+        (corpus / f"{name}.txt").write_text(("爆炸" if name == "b" else "") + body.replace("华泰", "华泰" + name), encoding="utf-8")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as c:
+        report = build_dask([corpus], tmp_path / "out", base=DEFAULT_BASE, scheduler=c.scheduler_address,
+                            n_partitions=2)
+    assert report.documents == 3
+    assert report.failed == [(str(corpus / "b.txt"), f"{corpus / 'b.txt'}: internal error IndexError: simulated extractor bug")]
+    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "华泰a新区" in ttl and "华泰c新区" in ttl and "华泰d新区" in ttl and "华泰b新区" not in ttl
+
+
+def test_any_file_order_any_engine_same_bytes(cluster, corpus, tmp_path):
+    """The same files in three orders through -j 1, -j 2 and the dask engine: one graph, byte for byte."""
+    import random
+
+    from kg.distributed import build_dask
+    from kg.pipeline import discover
+
+    files = [p for p, _ in discover([corpus])]
+    orders = [random.Random(seed).sample(files, len(files)) for seed in (1, 2, 3)]
+    one = build(orders[0], tmp_path / "one", jobs=1)
+    two = build(orders[1], tmp_path / "two", jobs=2)
+    dask = build_dask(orders[2], tmp_path / "dask", base=DEFAULT_BASE, scheduler=cluster.scheduler_address,
+                      n_partitions=3)
+    ref = Path(one.output).read_bytes()
+    assert Path(two.output).read_bytes() == ref and Path(dask.output).read_bytes() == ref
+    assert one.failed == two.failed == dask.failed and one.documents == 7

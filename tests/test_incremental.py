@@ -73,6 +73,7 @@ def test_removing_a_document_removes_exactly_its_facts(corpus, tmp_path):
     import pyoxigraph as ox
 
     store, out = tmp_path / "store", tmp_path / "out"
+    (corpus / "e.txt").write_text("天津宏远科技有限公司与滨海新区管委会签署合作协议。\n", encoding="utf-8")  # as c.txt
     build([corpus], out, store=store)
     before = file_triples(out / "graph.ttl")
     os.remove(corpus / "c.txt")
@@ -90,6 +91,27 @@ def test_removing_a_document_removes_exactly_its_facts(corpus, tmp_path):
     evidence_left = {s for s, p, o in after if p == ox.NamedNode(kg + "document") and o == doc}
     assert not evidence_left
     assert "c.txt" not in after_bytes.decode("utf-8")
+    # a fact c.txt and another document both state stays, with the other document's evidence only
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+    def evidence_docs(triples) -> dict:
+        parts: dict = {}
+        for s, p, o in triples:
+            if p.value.startswith(rdf) and p.value[len(rdf):] in ("subject", "predicate", "object"):
+                parts.setdefault(s, {})[p.value[len(rdf):]] = o
+            elif p == ox.NamedNode(kg + "document"):
+                parts.setdefault(s, {})["document"] = o
+        by_fact: dict = {}
+        for part in parts.values():
+            by_fact.setdefault((part["subject"], part["predicate"], part["object"]), set()).add(part["document"])
+        return by_fact
+
+    was, now = evidence_docs(before), evidence_docs(after)
+    shared = [f for f, docs in was.items() if doc in docs and len(docs) > 1]
+    assert shared
+    for fact in shared:
+        assert fact in after and now[fact] == was[fact] - {doc}
+    assert all(was[f] == now[f] for f in now if f not in shared)  # no other fact lost evidence
 
 
 def test_renamed_file_is_not_processed_again(corpus, tmp_path):

@@ -164,15 +164,38 @@ def test_timing_hooks(corpus, tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_worker_bug_names_the_file(corpus, tmp_path, monkeypatch, jobs):
-    """An unexpected error (not a bad input) stops the build and says which document caused it."""
+def test_worker_bug_skips_the_document_and_names_it(corpus, reference, tmp_path, monkeypatch, jobs):
+    """An unexpected error (a bug, not a bad input) hit by one document skips that document with
+    its name, the exception type and message on one line; the others are built."""
+    real = pipeline.process_document
+
+    def flaky(doc, lexicons=()):
+        if "恒瑞科技" in doc.text:
+            raise KeyError("line one\nline two")
+        return real(doc, lexicons)
+
+    monkeypatch.setattr(pipeline, "process_document", flaky)
+    report = build([corpus], tmp_path / "out", jobs=jobs)
+    assert [(Path(p).name, m) for p, m in report.failed] == [
+        ("x1.txt", f"{corpus / 'more' / 'x1.txt'}: internal error KeyError: 'line one\\nline two'"),
+        ("x2.txt", f"{corpus / 'more' / 'x2.txt'}: internal error KeyError: 'line one\\nline two'")]
+    assert report.documents == 5
+    ttl = Path(report.output).read_text(encoding="utf-8")
+    assert "恒瑞" not in ttl and ttl != reference.decode("utf-8")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_worker_bug_in_every_document(corpus, tmp_path, monkeypatch, jobs):
+    """When every document hits the bug nothing is built; with --strict the first one stops the build."""
     def boom(doc, lexicons=()):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(pipeline, "process_document", boom)
-    with pytest.raises(ZeroDivisionError) as err:
-        build([corpus], tmp_path, jobs=jobs)
-    assert any("while processing" in note for note in getattr(err.value, "__notes__", []))
+    with pytest.raises(InputError, match="no document could be read"):
+        build([corpus], tmp_path / "a", jobs=jobs)
+    with pytest.raises(InputError, match=r"\.txt: internal error ZeroDivisionError: boom$"):
+        build([corpus], tmp_path / "b", jobs=jobs, strict=True)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
 def test_cli_jobs_option(corpus, reference, tmp_path):

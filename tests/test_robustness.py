@@ -458,9 +458,8 @@ def test_hundred_megabyte_file_is_refused_and_the_rest_built(tmp_path):
 # ---------------------------------------------------------------------------- isolation and exit codes
 
 
-@pytest.mark.xfail(strict=True, reason="kg/parallel.py _one re-raises any non-KgError, so a bug hit by one "
-                   "document stops the whole build instead of skipping that document")
-def test_a_crash_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_crash_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch, jobs):
     import kg.pipeline
     from kg.pipeline import build
 
@@ -471,14 +470,19 @@ def test_a_crash_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch)
             raise IndexError("simulated extractor bug")
         return real(doc, lexicons)
 
-    monkeypatch.setattr(kg.pipeline, "process_document", flaky)
+    monkeypatch.setattr(kg.pipeline, "process_document", flaky)  # worker processes fork from here
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(BODY, encoding="utf-8")
     (corpus / "b.txt").write_text("爆炸" + BODY, encoding="utf-8")
-    report = build([corpus], tmp_path / "out", jobs=1)
-    assert report.documents == 1
-    assert report.failed[0][0] == str(corpus / "b.txt")
+    (corpus / "c.txt").write_text(BODY.replace("。", "！"), encoding="utf-8")
+    report = build([corpus], tmp_path / "out", jobs=jobs)
+    assert report.documents == 2
+    [(path, message)] = report.failed
+    assert path == str(corpus / "b.txt")
+    assert message == f"{corpus / 'b.txt'}: internal error IndexError: simulated extractor bug"
+    assert "b.txt" not in Path(report.output).read_text(encoding="utf-8")
+    assert "a.txt" in Path(report.output).read_text(encoding="utf-8")
 
 
 def _cli(*args):

@@ -124,6 +124,9 @@ class Context:
             if start in gaz_by_end and gaz_by_end[start].start >= lo:
                 start = gaz_by_end[start].start
                 continue
+            if ch == "." and start - 2 >= lo and text[start - 2].isdigit() and text[start:start + 1].isdigit():
+                start -= 1  # 第8.6代: a decimal point inside a name
+                continue
             if ch in PUNCT:
                 break
             tok = self.token_at(sid, start)
@@ -132,9 +135,10 @@ class Context:
             word = text[max(tok[0], lo):start]
             tag = tok[3]
             scope = company and word in self.affixes.scope_words
-            if (self._stops_name(word, tag) and not scope) or not all(_is_name_char(c) or c in "·-&" for c in word):
+            if (self._stops_name(word, tag) and not scope) or not all(_is_name_char(c) or c in "·-&" or (c == "." and tag == "m") for c in word):
                 break  # symbols and emoji (tagged x like names) are never part of a name
-            if tag not in STRONG_POS and not scope:
+            counter = tag == "q" and word in ("代", "期", "号") and (n := self.token_at(sid, tok[0])) is not None and n[3] == "m"
+            if tag not in STRONG_POS and not scope and not counter:  # 第8.6代 inside a name
                 # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
                 prev = self.token_at(sid, tok[0])
                 if (tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in FUNCTION_WORDS)
@@ -200,6 +204,9 @@ class Affixes:
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
         self.scope_words = frozenset(lex.trigger("name_scope"))
+        self.lead_verbs = tuple(sorted({w for w in lex.trigger("area_develop") if not w.endswith(("产业", "体系", "集群"))}
+                                       | {w for w in lex.trigger("develop") if len(w) == 2} - {"主导", "重点", "优势"},
+                                       key=lambda w: (-len(w), w)))
         self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
@@ -463,6 +470,9 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
     m = _QUALIFIER_HEAD.match(text[s:e])
     if m and e - s - m.end() >= 2:
         s += m.end()
+    lead = next((w for w in ctx.affixes.lead_verbs if text.startswith(w, s)), None)
+    if lead and e - s - len(lead) >= 2:
+        s += len(lead)  # 大力发展人工智能: the verb of the clause is not part of the industry
     while s < e and text[s] in "“\"":
         s += 1
     while e > s and text[e - 1] in "”\"":
@@ -560,10 +570,21 @@ def find_post_strings(ctx: Context, sid: int):
     sent = ctx.doc.sentences[sid]
     text = ctx.text
     hits = ctx.affixes.posts.find(text, sent.start, sent.end)
+    # body names by their end (and start): a later post in a title string may name its own body
+    bodies = {g.end: g.start for g in ctx.gaz_spans(sid) if g.label in ("Region", "Zone", "Organization")}
     i = 0
     while i < len(hits):
         group = [hits[i]]
-        while i + 1 < len(hits) and hits[i + 1][1] - group[-1][2] <= 1 and text[group[-1][2]:hits[i + 1][1]] in ("、", "", "兼"):
+        segments = [0]  # indexes in group where a post with its own body starts (省委常委、成都市委书记)
+        while i + 1 < len(hits):
+            gap = text[group[-1][2]:hits[i + 1][1]]
+            if hits[i + 1][1] - group[-1][2] <= 1 and gap in ("、", "", "兼"):
+                pass
+            elif gap.startswith("、") and 2 <= len(gap) <= 12 and (
+                    bodies.get(hits[i + 1][1]) == group[-1][2] + 1 or bodies.get(hits[i + 1][1] + 1) == group[-1][2] + 1):
+                segments.append(len(group))
+            else:
+                break
             i += 1
             group.append(hits[i])
         i += 1
@@ -573,7 +594,8 @@ def find_post_strings(ctx: Context, sid: int):
         pos = last_e + (1 if text[last_e:last_e + 1] == " " else 0)
         name_e = person_name_at(ctx, sid, pos) if pos < sent.end else None
         if name_e is not None:
-            yield pos, name_e, posts, first_s
+            for a, b in zip(segments, segments[1:] + [len(group)]):
+                yield pos, name_e, posts[a:b], group[a][1]
             continue
         # name before a single post (习近平总书记)
         if first_s - sent.start >= 2:
@@ -658,7 +680,7 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             yield Span(s, e, surface, names[surface], "doc.repeat", priority=5, sid=sid)
 
 
-_OWNER_CUT = re.compile(r"\d|[一二三四五六七八九]期|×|数据中心|产业园|基地|中心|项目")
+_OWNER_CUT = re.compile(r"第?\d|第[一二三四五六七八九十]+[代期批]|[一二三四五六七八九]期|×|数据中心|产业园|基地|中心|项目")
 
 
 def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:

@@ -272,3 +272,10 @@ def test_seed_pinyin_glosses_removed(seed_docs):
 ))
 def test_sentence_offsets_property(text):
     _check_offsets(make_document(text))
+
+
+def test_date_and_time_line_at_the_head_of_a_news_page():
+    doc = make_document("高新区召开会议\n2024-03-12 09:30 来源:四川日报\n高新区召开工作会议,部署全年工作。")
+    assert doc.metadata.get("date") == "2024-03-12"
+    assert doc.metadata.get("source") == "四川日报"
+    assert not any("09:30" in s.text for s in doc.sentences)

@@ -237,3 +237,20 @@ def test_zone_posts_without_a_body_serve_the_focal_zone():
     facts = facts_of("浦东新区召开会议。区委书记朱芝松出席会议并讲话,区长吴金城主持会议。浦东新区加快发展。")
     assert {("朱芝松", "servesIn", "浦东新区"), ("吴金城", "servesIn", "浦东新区")} <= facts
     assert not any(p == "servesIn" for _, p, _ in facts_of("会议由市长张三主持。张三指出,要加快发展。"))
+
+
+def test_title_string_with_a_body_for_each_post():
+    facts = facts_of("四川省委常委、成都市委书记曹立军调研高新区。")
+    assert {("曹立军", "holdsPost", "省委常委"), ("曹立军", "servesIn", "四川省"),
+            ("曹立军", "holdsPost", "市委书记"), ("曹立军", "servesIn", "成都市")} <= facts
+
+
+def test_generation_numbers_stay_inside_a_project_name_and_out_of_its_owner():
+    ents = entities_of("其中京东方第8.6代AMOLED生产线项目总投资630亿元。")
+    assert ents.get("京东方第8.6代AMOLED生产线项目") == "Project"
+    assert ents.get("京东方") == "Enterprise" and "京东方第" not in ents
+
+
+def test_the_clause_verb_is_not_part_of_an_industry():
+    ents = entities_of("成都高新区将大力发展人工智能、量子科技等未来产业。")
+    assert ents.get("人工智能") == "Industry" and not any(n.startswith("大力") for n in ents)

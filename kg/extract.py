@@ -31,7 +31,7 @@ def extractor(name: str):
     return deco
 
 
-STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov", "zg"}
+STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov", "zg", "ng"}
 WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
 FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
@@ -497,7 +497,8 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
             return
     # a compound of known industries, covered end to end
     hits = [h for h in ctx.gazetteer.find(text, s, e) if (en := lex.lookup(h[0])) and en.label == "Industry"]
-    if hits and hits[0][1] == s and hits[-1][2] == e and all(a[2] == b[1] for a, b in zip(hits, hits[1:])):
+    if hits and hits[0][1] == s and hits[-1][2] == e and all(
+            text[a[2]:b[1]] in ("", "及", "和", "与", "以及") for a, b in zip(hits, hits[1:])):
         for surface, hs, he in hits:
             yield Span(hs, he, surface, "Industry", rule + ".split", priority=20,
                        canonical=lex.lookup(surface).name, sid=sid)

@@ -172,14 +172,21 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
                                       rc.first_sid(key))
                         break
                 continue
-        if ent.label == "Zone" and any(name.startswith(f) for f in region_forms) and not name.startswith(focal_name):
-            continue
+        if ent.label == "Zone" and not name.startswith(focal_name) and (
+                any(name.startswith(f) for f in region_forms)
+                or any(name.endswith(k) and len(name) > len(k) + 1 for k in _PEER_ZONE_KINDS)):
+            continue  # 合肥经开区 in a text about 合肥高新区: a peer, not a part
         yield rc.fact(key, "locatedIn", rc.focal, "rel.locatedIn.focus", rc.first_sid(key))
+
         # a project or body named after a sub-zone lies in that sub-zone too
         for zkey in rc.keys("Zone"):
             zname = rc.entities[zkey].name
             if zkey != rc.focal and zkey != key and len(zname) >= 3 and name.startswith(zname) and ent.label != "Zone":
                 yield rc.fact(key, "locatedIn", zkey, "rel.locatedIn.name_zone", rc.first_sid(key))
+
+
+_PEER_ZONE_KINDS = ("新区", "高新区", "经开区", "开发区", "自贸区", "自贸试验区", "自由贸易试验区", "自创区",
+                    "自主创新示范区")
 
 
 def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:

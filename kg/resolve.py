@@ -61,6 +61,9 @@ class DocResult:
     focal: tuple[str, str] | None = None
 
 
+_AREA_REFS = re.compile(r"全市|全省|全州|全县")  # in a title: the text is about a whole city or province
+
+
 class DocResolver:
     """Maps each span of one document to an entity key and collects the entities."""
 
@@ -87,7 +90,9 @@ class DocResolver:
         if not counts:
             return None
         name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
-        return first[name] if n >= 2 else None
+        if n < 2 or (_AREA_REFS.search(title) and name not in title):
+            return None  # a text about a whole city or province (全市, 我省) that names some zones
+        return first[name]
 
     def focal_name(self) -> str | None:
         return self.focal.name if self.focal else None

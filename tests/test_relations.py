@@ -254,3 +254,25 @@ def test_generation_numbers_stay_inside_a_project_name_and_out_of_its_owner():
 def test_the_clause_verb_is_not_part_of_an_industry():
     ents = entities_of("成都高新区将大力发展人工智能、量子科技等未来产业。")
     assert ents.get("人工智能") == "Industry" and not any(n.startswith("大力") for n in ents)
+
+
+def test_a_peer_zone_is_not_inside_the_focal_zone():
+    facts = facts_of("合肥高新区召开会议。合肥高新区、蜀山经开区等园区加快发展。合肥高新区加快建设。")
+    assert ("蜀山经开区", "locatedIn", "合肥高新技术产业开发区") not in facts
+
+
+def test_a_city_wide_speech_has_no_focal_zone():
+    text = ("在全市高新技术企业发展大会上的讲话\n今天召开全市大会。合肥高新区加快发展。"
+            "合肥高新区集聚了一批企业。全市要做强新能源汽车产业。")
+    result = process_document(make_document(text, path="t.txt"))
+    assert not any(f.rule.endswith(".focus") for f in result.facts)
+
+
+def test_industries_joined_by_ji_inside_an_enumeration_are_split():
+    ents = entities_of("全市要做强新能源汽车、光伏及新型储能、新一代信息技术等战略性新兴产业。")
+    assert {"光伏", "新型储能"} <= {n for n, t in ents.items() if t == "Industry"}
+    assert "光伏及新型储能" not in ents
+
+
+def test_noun_morphemes_stay_inside_a_company_name():
+    assert entities_of("集聚了科大讯飞股份有限公司、阳光电源股份有限公司等企业。").get("科大讯飞股份有限公司") == "Enterprise"

@@ -217,6 +217,10 @@ _PLACES = {"Zone", "Region"}
 _LOCATABLE = {"Enterprise", "Organization", "Project", "Zone"}
 
 
+_BUILD_VERBS = ("开工", "建设", "投资", "设立", "落地", "投产", "布局", "建成", "启动", "开业", "注册", "成立",
+                "新建", "扩建", "打造", "实施", "动工")
+
+
 @rule("locatedIn.trigger")
 def located_by_trigger(rc: RelContext) -> Iterator[Fact]:
     """Stated location: `位于X的Y`, `Y落户/入驻/位于X`, and a sentence opening `在X,Y…`."""
@@ -240,6 +244,11 @@ def located_by_trigger(rc: RelContext) -> Iterator[Fact]:
                 prev = next((s for s in reversed(spans[:i]) if s.label in _LOCATABLE), None)
                 if prev is not None and text[prev.end:place.start - len(verb)] in ("", "已", "将", "正式", "成功", "已经"):
                     yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+            if before.endswith("在") and text.startswith(_BUILD_VERBS, place.end):
+                # Y在X开工建设/投资/设立
+                prev = next((s for s in reversed(spans[:i]) if s.label in _LOCATABLE), None)
+                if prev is not None and text[prev.end:place.start - 1] in ("", "已", "将", "正式", "已经", "计划"):
+                    yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.zai", sid)
             if place.start - sent.start <= 1 and text[sent.start] == "在":
                 # 在X(B区),Y…
                 comma = text.find(",", place.end, min(sent.end, place.end + 6))
@@ -405,6 +414,13 @@ def cooperation(rc: RelContext) -> Iterator[Fact]:
             obj = rc.res.key_of(partner)
             if subj and obj and subj != obj:
                 yield rc.fact(subj, "cooperatesWith", obj, "rel.cooperatesWith.yu", sid)
+        for m in re.finditer(r"携手|联手", sent.text):
+            # A携手B: both named right next to the verb
+            pos = sent.start + m.start()
+            partner = next((s for s in spans if s.start == sent.start + m.end()), None)
+            subj = next((s for s in reversed(spans) if s.end <= pos and text[s.end:pos] in ("", "将", "正式", "再次")), None)
+            if partner is not None and subj is not None and rc.res.key_of(subj) != rc.res.key_of(partner):
+                yield rc.fact(rc.res.key_of(subj), "cooperatesWith", rc.res.key_of(partner), "rel.cooperatesWith.xieshou", sid)
 
 
 def relate(rc: RelContext) -> list[Fact]:

@@ -276,3 +276,13 @@ def test_industries_joined_by_ji_inside_an_enumeration_are_split():
 
 def test_noun_morphemes_stay_inside_a_company_name():
     assert entities_of("集聚了科大讯飞股份有限公司、阳光电源股份有限公司等企业。").get("科大讯飞股份有限公司") == "Enterprise"
+
+
+def test_located_where_it_is_built():
+    facts = facts_of("总投资50亿元的宁德时代新能源电池项目在西咸新区开工建设。")
+    assert ("宁德时代新能源电池项目", "locatedIn", "西咸新区") in facts
+    assert not any(p == "locatedIn" for _, p, _ in facts_of("宁德时代新能源电池项目在西咸新区引起关注。"))
+
+
+def test_xieshou_is_stated_cooperation():
+    assert ("天津港集团", "cooperatesWith", "滨海新区") in facts_of("天津港集团携手滨海新区打造智慧港口。")

@@ -182,7 +182,7 @@ class Context:
     def _stops_name(self, word: str, tag: str) -> bool:
         if word in FUNCTION_WORDS or word in self.affixes.stop_words or word in self.lex.posts:
             return True
-        return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o", "zg"}
+        return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o"}
 
 
 def _is_name_char(ch: str) -> bool:

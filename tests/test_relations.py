@@ -286,3 +286,11 @@ def test_located_where_it_is_built():
 
 def test_xieshou_is_stated_cooperation():
     assert ("天津港集团", "cooperatesWith", "滨海新区") in facts_of("天津港集团携手滨海新区打造智慧港口。")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("支持肽源公司发展。", "肽源公司"),     # 肽源: ng, a noun morpheme
+    ("推进肽谷公司重组。", "肽谷公司"),     # 肽: zg
+])
+def test_single_character_morphemes_open_company_names(text, name):
+    assert entities_of(text).get(name) == "Enterprise"

@@ -294,3 +294,11 @@ def test_xieshou_is_stated_cooperation():
 ])
 def test_single_character_morphemes_open_company_names(text, name):
     assert entities_of(text).get(name) == "Enterprise"
+
+
+@pytest.mark.parametrize("text, word", [
+    ("坚持绿色发展,大力推行低碳节能技术。", "节能"),          # 大力 is no industry context
+    ("加快推进教育项目建设,改造提升中小学校。", "教育"),       # nor is 加快
+])
+def test_generic_policy_verbs_do_not_make_industries(text, word):
+    assert word not in entities_of(text)

@@ -1,6 +1,11 @@
 """Turtle from `kg` loads the same into real stores: rapper, Apache Jena (riot --validate,
 TDB2 load, SPARQL), Virtuoso, pyoxigraph and rdflib, via the shared import_check tool.
 
+The default suite proves the import into pyoxigraph and Apache Jena on its own, with nothing
+but the Debian packages (tests/test_stores_jena.py). These tests add rapper, Virtuoso and
+rdflib, and awkward literals, through /work/shared/tools/import_check.sh, which a clean clone
+does not have.
+
 Slow (a JVM and a Virtuoso start per run): run with `pytest -m slow`. Skips when the tool,
 rapper or Java/Jena is not installed. Set KG_IMPORT_CHECK to the tool's path if it is not in
 the default place.

@@ -138,10 +138,14 @@ def test_rows_are_capped(server):
     assert headers["X-KG-Truncated"] == "true"
 
 
-@pytest.mark.parametrize("how", ["form", "content-type", "query"])
+@pytest.mark.parametrize("how", ["form", "content-type", "query", "get-update"])
 def test_updates_are_refused(server, graph, how):
     update = "INSERT DATA { <http://a> <http://b> <http://c> }"
-    if how == "form":
+    if how == "get-update":  # the Protocol's update parameter, sent with GET
+        status, headers, body = request(server, params={"update": update})
+        assert status == 405 and headers["Allow"] == "GET, POST, OPTIONS"
+        assert b"read-only" in body
+    elif how == "form":
         status, _, body = request(server, "POST", body=urllib.parse.urlencode(
             {"update": update}).encode(), headers={"Content-Type":
                                                   "application/x-www-form-urlencoded"})
@@ -184,6 +188,46 @@ def test_bad_requests(server, kwargs, status):
     got, _, body = request(server, **kwargs)
     assert got == status
     assert body or kwargs.get("method") == "HEAD"
+    assert request(server, query="ASK { ?s ?p ?o }")[0] == 200  # still serving
+
+
+@pytest.mark.parametrize("ctype", ["application/sparql-query",
+                                   "application/x-www-form-urlencoded"])
+def test_oversized_body_is_refused_unread(server, ctype):
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    # announce 10 MB but send only the start: the server must answer without reading it all
+    conn.putrequest("POST", "/sparql")
+    conn.putheader("Content-Type", ctype)
+    conn.putheader("Content-Length", str(10 * 1024 * 1024))
+    conn.endheaders()
+    conn.send(b"query=" + b"x" * 1000)
+    resp = conn.getresponse()
+    assert resp.status == 413 and b"too large" in resp.read()
+    conn.close()
+    # a body just over the query limit, sent whole
+    big = ("ASK { " + "?s ?p ?o . " * 500 + "}").encode()
+    assert len(big) > 4096
+    status, _, body = request(server, "POST", body=big, headers={"Content-Type":
+                                                                "application/sparql-query"})
+    assert status == 413 and body
+    assert request(server, query="ASK { ?s ?p ?o }")[0] == 200
+
+
+@pytest.mark.parametrize("raw", ["/sparql?query=%ZZ%C3%28", "/sparql?query=%C3%28",
+                                 "/sparql?query=%FF%FE", "/sparql?update=%E4%B8"])
+def test_bad_percent_encoding_is_400(server, raw):
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", raw)
+    resp = conn.getresponse()
+    assert resp.status == 400 and b"malformed" in resp.read()
+    conn.close()
+    form = raw.split("?", 1)[1].encode()
+    status, _, _ = request(server, "POST", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400
+    assert request(server, query="ASK { ?s ?p ?o }")[0] == 200
 
 
 def test_malformed_requests(server):
@@ -247,6 +291,80 @@ def test_concurrent_queries(server, graph):
         t.join(60)
     assert [r[0] for r in results] == [200] * 8
     assert len({r[2] for r in results}) == 1
+
+
+def test_load_of_concurrent_clients(server, graph):
+    """16 clients x 50 requests on loopback, each on its own keep-alive connection: no errors,
+    every answer right."""
+    host, port = server.server_address[:2]
+    q = "SELECT ?l WHERE { ?z a kg:Zone ; rdfs:label ?l }"
+    path = "/sparql?" + urllib.parse.urlencode({"query": q})
+    expected = direct(graph, q)
+    errors, answers = [], []
+
+    def client():
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        try:
+            for _ in range(50):
+                try:
+                    conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+                    resp = conn.getresponse()
+                    body = resp.read()
+                    if resp.status != 200:
+                        errors.append((resp.status, body[:200]))
+                    else:
+                        answers.append(json.loads(body)["results"]["bindings"] == expected)
+                except (OSError, http.client.HTTPException) as exc:
+                    errors.append(repr(exc))
+                    conn.close()
+                    conn = http.client.HTTPConnection(host, port, timeout=60)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert errors == []
+    assert answers == [True] * 800
+
+
+def test_cli_timeout_stops_a_runaway_query(graph):
+    """`kg serve --timeout 1` as a real process: the runaway query gets 503, the next answers."""
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(graph), "--port", "0",
+                             "--timeout", "1", "--workers", "1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert "Serving" in line, line
+        url = line.split(" at ", 1)[1].split()[0]
+
+        def get(q):
+            try:
+                with urllib.request.urlopen(url + "?" + urllib.parse.urlencode({"query": q}),
+                                            timeout=60) as resp:
+                    return resp.status, resp.read()
+            except urllib.error.HTTPError as err:
+                return err.code, err.read()
+
+        status, body = get(SLOW)
+        assert status == 503 and b"time limit of 1 s" in body
+        for _ in range(3):  # the killed worker was replaced: the one-worker server still answers
+            status, body = get("ASK { ?s ?p ?o }")
+            assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        proc.stderr.close()
 
 
 def test_serve_cli_rejects_bad_graphs(tmp_path):

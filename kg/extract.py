@@ -305,7 +305,7 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
             return True
     for tok in ctx.tokens(sid):
         overlap = min(end, tok[1]) - max(start, tok[0])
-        if tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers and (
+        if tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers and any(map(_is_name_char, tok[2])) and (
                 overlap >= 2 or (overlap >= 1 and start <= tok[0] and tok[1] <= end)):
             return True
     return False

@@ -302,3 +302,7 @@ def test_single_character_morphemes_open_company_names(text, name):
 ])
 def test_generic_policy_verbs_do_not_make_industries(text, word):
     assert word not in entities_of(text)
+
+
+def test_a_quoted_number_campaign_is_not_a_project():
+    assert not entities_of("加快实施“6135”工程,推动产业升级。")

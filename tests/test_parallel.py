@@ -93,6 +93,45 @@ def test_entity_table_is_order_independent():
         assert all(dst in merged for dst in remap.values())
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
+    """The corpus merge's short-name join (binary search) gives what resolve.merge's pairwise scan
+    gives, on names built from a few characters so that many are prefixes of others."""
+    from kg.normalize import fold_name
+    from kg.resolve import DocResult, Entity, Fact, merge
+
+    rng = random.Random(seed)
+    chars, tails = "恒瑞科技华泰宏远", ["", "", "", "有限公司", "集团", "研究院"]
+
+    def doc(i: int) -> DocResult:
+        ents = {}
+        for _ in range(rng.randint(5, 40)):
+            label = rng.choice(["Enterprise", "Enterprise", "Organization", "Zone"])
+            name = "".join(rng.choice(chars) for _ in range(rng.randint(1, 5))) + rng.choice(tails)
+            key = (label, fold_name(name))
+            ent = ents.setdefault(key, Entity(label, name))
+            ent.docs.add(f"d{i:03d}.txt")
+            ent.rules.add(rng.choice(["r1", "r2"]))
+            if rng.random() < 0.3:
+                ent.aliases.add(name + "公司")
+        keys = list(ents)
+        facts = [Fact(rng.choice(keys), "locatedIn", rng.choice(keys), "r", f"d{i:03d}.txt", 0, 1, "s")
+                 for _ in range(5)]
+        return DocResult(f"d{i:03d}.txt", "", "utf-8", "simplified", {}, 1, ents, facts)
+
+    docs = [doc(i) for i in range(30)]
+    expected, facts = merge(__import__("copy").deepcopy(docs))
+    table = EntityTable()
+    for r in rng.sample(docs, len(docs)):
+        table.add(r)
+    merged, remap = table.merge()
+    assert {k: (e.name, e.aliases, e.originals, e.docs, e.rules) for k, e in merged.items()} == \
+           {k: (e.name, e.aliases, e.originals, e.docs, e.rules) for k, e in expected.items()}
+    mapped = [(remap.get(f.subject, f.subject), remap.get(f.object, f.object)) for r in docs for f in r.facts]
+    assert mapped == [(f.subject, f.object) for f in facts]
+    assert remap and len(expected) < len({k for r in docs for k in r.entities})  # some names were joined
+
+
 def _random_graph(rng: random.Random, builder: GraphBuilder) -> None:
     kinds = ["zone", "org", "enterprise", "doc", "official"]
     for _ in range(600):

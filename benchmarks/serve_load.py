@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     ap.add_argument("--mix", choices=("simple", "named", "both"), default="both")
     a = ap.parse_args(argv)
 
-    server = thread = None
+    server = thread = out = None
     if a.url:
         u = urllib.parse.urlsplit(a.url)
         host, port, label = u.hostname, u.port or 80, a.url
@@ -132,6 +132,10 @@ def main(argv=None) -> int:
             server.shutdown()
             server.server_close()
             thread.join(5)
+        if out is not None:
+            import shutil
+
+            shutil.rmtree(out, ignore_errors=True)
     return 0
 
 

@@ -8,6 +8,7 @@ pipeline then applies the one overlap policy (`match.filter_spans`). Rule ids ar
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable, Iterator
 
@@ -39,6 +40,16 @@ ALL_KNOWN = ("Region", "Zone", "Organization", "Enterprise", "Industry", "Projec
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
 
 
+_NOT_OOV = frozenset(("x", "m", "eng", "vd", "p", "c", "r"))
+
+
+@lru_cache(maxsize=65536)
+def _known_word(word: str) -> bool:
+    import rjieba
+
+    return rjieba.has_word(word)
+
+
 class Context:
     """What extractors share for one document: the text, the lexicon, cached tokenisations."""
 
@@ -50,6 +61,7 @@ class Context:
         self.affixes = affixes
         self._tokens: dict[int, list[tuple[int, int, str, str]]] = {}
         self._gaz: dict[int, list[Span]] = {}
+        self._ends: dict[int, list[int]] = {}
 
     def tokens(self, sid: int) -> list[tuple[int, int, str, str]]:
         """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""
@@ -59,13 +71,14 @@ class Context:
 
             sent = self.doc.sentences[sid]
             toks, pos = [], sent.start
+            text, first = self.text, sent.start
             for word, tag in rjieba.tag(sent.text):
-                opens = pos == sent.start or self.text[pos - 1] in PUNCT
-                if (len(word) >= 2 and tag not in ("x", "m", "eng", "vd", "p", "c", "r") and not tag.startswith("u")
-                        and (tag != "v" or opens) and not rjieba.has_word(word)):
+                n = len(word)
+                if (n >= 2 and tag not in _NOT_OOV and tag[0] != "u"
+                        and (tag != "v" or pos == first or text[pos - 1] in PUNCT) and not _known_word(word)):
                     tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英, 蔚来)
-                toks.append((pos, pos + len(word), word, tag))
-                pos += len(word)
+                toks.append((pos, pos + n, word, tag))
+                pos += n
             self._tokens[sid] = toks
         return toks
 
@@ -90,8 +103,13 @@ class Context:
 
     def token_at(self, sid: int, pos: int):
         """The token covering character pos-1 (the one a leftward walk from pos meets)."""
-        for tok in self.tokens(sid):
-            if tok[0] < pos <= tok[1]:
+        ends = self._ends.get(sid)
+        if ends is None:
+            ends = self._ends[sid] = [t[1] for t in self.tokens(sid)]
+        i = bisect_left(ends, pos)
+        if i < len(ends):
+            tok = self._tokens[sid][i]
+            if tok[0] < pos:
                 return tok
         return None
 
@@ -204,6 +222,9 @@ class Affixes:
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
         self.scope_words = frozenset(lex.trigger("name_scope"))
+        pattern = "|".join(sorted(map(re.escape, self.enum_heads), key=len, reverse=True))
+        self.enum_rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
+        self.suffix_lengths = sorted({len(sfx) for sfx in self.suffix_info}, reverse=True)
         self.lead_verbs = tuple(sorted({w for w in lex.trigger("area_develop") if not w.endswith(("产业", "体系", "集群"))}
                                        | {w for w in lex.trigger("develop") if len(w) == 2} - {"主导", "重点", "优势"},
                                        key=lambda w: (-len(w), w)))
@@ -312,8 +333,11 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _longest_first(words: frozenset) -> tuple:
-    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+def _modifiers_rx(words: frozenset) -> re.Pattern:
+    """A run of generic modifiers, longest alternative first, with no backtracking into a word
+    (the atomic group keeps the greedy, word-by-word reading)."""
+    alts = "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w)))) or "(?!)"
+    return re.compile(f"(?>{alts})+")
 
 
 def generic_stem(lex: Lexicon, stem: str) -> bool:
@@ -321,16 +345,7 @@ def generic_stem(lex: Lexicon, stem: str) -> bool:
     stem = stem.strip("“”\"")
     if not stem:
         return True
-    i = 0
-    mods = _longest_first(lex.generic_modifiers)
-    while i < len(stem):
-        for m in mods:
-            if stem.startswith(m, i):
-                i += len(m)
-                break
-        else:
-            return False
-    return True
+    return _modifiers_rx(lex.generic_modifiers).fullmatch(stem) is not None
 
 
 @extractor("suffix")
@@ -340,7 +355,8 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
     for sid, sent in enumerate(ctx.doc.sentences):
         for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
             label, strong, prio = ctx.affixes.suffix_info[suffix]
-            if any(t[0] < e < t[1] for t in ctx.tokens(sid)) and not ctx.affixes.posts.find(ctx.text, e, min(sent.end, e + 6))[:1]:
+            inside = ctx.token_at(sid, e)
+            if inside is not None and inside[1] != e and not ctx.affixes.posts.find(ctx.text, e, min(sent.end, e + 6))[:1]:
                 continue  # the suffix runs on into a longer word (集团化, 公司法)
             if ctx.text[e:e + 1] in ("”", '"'):
                 q = max(ctx.text.rfind("“", sent.start, s), ctx.text.rfind('"', sent.start, s))
@@ -387,9 +403,7 @@ _QUALIFIER_HEAD = re.compile(r"^(国家级|国家|省级|全省|全市|全区|�
 def _enum_head(ctx: Context, sent_text: str, offset: int):
     """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, label)."""
     heads = ctx.affixes.enum_heads
-    pattern = "|".join(sorted(map(re.escape, heads), key=len, reverse=True))
-    rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
-    for m in rx.finditer(sent_text):
+    for m in ctx.affixes.enum_rx.finditer(sent_text):
         label = heads[m.group(3)]
         modifier = m.group(2)
         # `等集成电路企业`: a sector word may sit between 等 and an enterprise head, nothing else
@@ -767,15 +781,18 @@ def list_spans(ctx: Context) -> Iterator[Span]:
                 if entry is not None:
                     label = entry.label
                 elif not re.search(r"(?<=.)[及和与]", name):
-                    for suffix, (lab, strong, _prio) in ctx.affixes.suffix_info.items():
-                        if name.endswith(suffix) and len(name) > len(suffix) and not generic_stem(lex, name[:-len(suffix)]) and (
-                                strong or strong_stem(ctx, sid, s, e - len(suffix))):
+                    for k in ctx.affixes.suffix_lengths:
+                        info = ctx.affixes.suffix_info.get(name[-k:]) if len(name) > k else None
+                        if info is None:
+                            continue
+                        lab, strong, _prio = info
+                        if not generic_stem(lex, name[:-k]) and (strong or strong_stem(ctx, sid, s, e - k)):
                             label = lab
-                            break
+                        break
                 typed.append((s, e, name, label))
             n_ent = sum(1 for *_, lab in typed if lab == "Enterprise")
             n_ind = sum(1 for *_, name, lab in typed if (lab == "Industry" and len(name) >= 3) or (
-                lab is None and any(name.endswith(h) for h in ctx.affixes.industry_heads)))
+                lab is None and name.endswith(ctx.affixes.industry_heads)))
             if n_ind >= 2 and n_ind * 2 >= len(typed):
                 for s, e, name, label in typed:
                     if label in (None, "Industry") and not any(c in name for c in "的是有在了把被对将"):

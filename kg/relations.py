@@ -33,16 +33,20 @@ class RelContext:
                 self.by_sid.setdefault(s.sid, []).append(s)
         self.entities = res.entities
         self.focal = ("Zone", fold_name(res.focal.name)) if res.focal else None
+        self._first: dict | None = None
 
     def fact(self, subj, pred, obj, rule_id, sid) -> Fact:
         sent = self.doc.sentences[sid]
         return Fact(subj, pred, obj, rule_id, self.doc.rel_path, sent.start, sent.end, sent.text)
 
     def first_sid(self, key) -> int:
-        for sid, spans in sorted(self.by_sid.items()):
-            if any(self.res.key_of(s) == key for s in spans):
-                return sid
-        return 0
+        """The first sentence that mentions the entity (0 if none does)."""
+        if self._first is None:
+            self._first = {}
+            for sid, spans in sorted(self.by_sid.items()):
+                for s in spans:
+                    self._first.setdefault(self.res.key_of(s), sid)
+        return self._first.get(key, 0)
 
     def keys(self, label: str):
         return [k for k in self.entities if k[0] == label]

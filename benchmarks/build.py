@@ -11,7 +11,9 @@ an even sample of the documents (--anchor-mb, default 4 MB; jieba runs at ~0.4 M
 prints the ratios (on wall time, and on CPU time, which other load on the machine disturbs
 less). Machines are noisy: compare ratios from one run, and read the `load` column (the 1-minute
 load average before and after each build: above the number of workers, other processes shared
-the cores and wall times are inflated). Figures are printed, never asserted. Each build runs in
+the cores and wall times are inflated). Before each multi-worker build it also measures the
+speed-up the machine gives N copies of a pure-Python busy loop at that moment, the ceiling for
+kg's own speed-up. Figures are printed, never asserted. Each build runs in
 a fresh Python process.
 
     .venv/bin/python benchmarks/build.py --incremental 100 [--batch-mb 0.2] [--jobs 2]
@@ -93,6 +95,34 @@ def anchor_jieba(files: list[Path], mb: float) -> tuple[float, float, int]:
     for t in texts:
         jieba.lcut(t)
     return time.perf_counter() - t0, time.process_time() - c0, sum(f.stat().st_size for f in sample)
+
+
+def _spin(n: int = 3_000_000) -> float:
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.perf_counter() - t0
+
+
+def anchor_parallel(jobs: int, repeat: int = 3) -> float:
+    """The speed-up the machine gives right now to `jobs` copies of a pure-Python busy loop
+    against one (median of `repeat`): the ceiling for kg's speed-up with that many workers,
+    lower than `jobs` when other processes share the cores."""
+    import multiprocessing as mp
+    import statistics
+
+    if jobs <= 1:
+        return 1.0
+    ratios = []
+    with mp.get_context("fork").Pool(jobs) as pool:
+        pool.map(_spin, [10_000] * jobs)
+        for _ in range(repeat):
+            one = _spin()
+            t0 = time.perf_counter()
+            pool.map(_spin, [3_000_000] * jobs)
+            ratios.append(jobs * one / (time.perf_counter() - t0))
+    return statistics.median(ratios)
 
 
 class RssSampler(threading.Thread):
@@ -283,6 +313,7 @@ def main(argv=None) -> int:
                   + " ".join(f"{s[:6]:>6}" for s in STAGES) + f" {'load':>9}")
         print(header)
         for jobs in jobs_list:
+            machine = anchor_parallel(jobs)
             fig = run_build(folder, jobs, args.engine)
             stages = fig["stages"]
             total = sum(stages.values()) or 1.0
@@ -295,6 +326,7 @@ def main(argv=None) -> int:
                    + f" {fig['load'][0]:>4.1f}-{fig['load'][1]:<4.1f}")
             print(row, flush=True)
             fig.update(mb=mb, size_mb=size_mb, chars=chars, jobs=jobs, read_mbs=read_mbs, jieba_mbs=jieba_mbs,
+                       machine_speedup=machine,
                        jieba_cpu_mbs=jieba_cpu_mbs, cpu=cpu,
                        kg_mbs=mbs, documents_in=summary["documents"], pools=summary.get("pools"))
             all_figs.append(fig)
@@ -303,7 +335,9 @@ def main(argv=None) -> int:
     for mb in sizes:
         one, many = by.get((mb, 1)), by.get((mb, max(jobs_list)))
         if one and many and many is not one:
-            print(f"  {mb:g} MB: speed-up with {max(jobs_list)} workers {one['wall'] / many['wall']:.2f}x")
+            print(f"  {mb:g} MB: speed-up with {max(jobs_list)} workers {one['wall'] / many['wall']:.2f}x; "
+                  f"a pure-Python busy loop got {many['machine_speedup']:.2f}x from {max(jobs_list)} processes "
+                  f"just before (the machine's ceiling then)")
         if one:
             print(f"  {mb:g} MB: kg build (1 worker) / jieba.lcut = {one['kg_mbs'] / one['jieba_mbs']:.2f} wall, "
                   f"{one['size_mb'] / one['cpu'] / one['jieba_cpu_mbs']:.2f} CPU; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import accumulate
 from functools import lru_cache
 from typing import Callable, Iterator
 
@@ -70,15 +71,15 @@ class Context:
             import rjieba
 
             sent = self.doc.sentences[sid]
-            toks, pos = [], sent.start
+            tagged = rjieba.tag(sent.text)
+            ends = list(accumulate((len(w) for w, _ in tagged), initial=sent.start))
+            toks = [(a, b, w, t) for (w, t), a, b in zip(tagged, ends, ends[1:])]
             text, first = self.text, sent.start
-            for word, tag in rjieba.tag(sent.text):
-                n = len(word)
-                if (n >= 2 and tag not in _NOT_OOV and tag[0] != "u"
-                        and (tag != "v" or pos == first or text[pos - 1] in PUNCT) and not _known_word(word)):
-                    tag = "oov"  # a word no dictionary knows: most often a proper name (定连, 萃英, 蔚来)
-                toks.append((pos, pos + n, word, tag))
-                pos += n
+            for i, (a, b, word, tag) in enumerate(toks):
+                if (b - a >= 2 and tag not in _NOT_OOV and tag[0] != "u"
+                        and (tag != "v" or a == first or text[a - 1] in PUNCT) and not _known_word(word)):
+                    toks[i] = (a, b, word, "oov")  # a word no dictionary knows: most often a proper name (定连, 蔚来)
+            self._ends[sid] = ends[1:]
             self._tokens[sid] = toks
         return toks
 

@@ -106,6 +106,7 @@ def normalize(text: str) -> tuple[str, str]:
     return to_simplified(original), original
 
 
+@lru_cache(maxsize=262144)
 def fold_name(name: str) -> str:
     """Key for comparing names: simplified, half-width, no whitespace or quotation marks."""
     name = to_simplified(fold_width(nfc(name)))

@@ -256,9 +256,10 @@ def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
 
 
 def lexicon_suffixes():
-    from .lexicon import load
+    """Name suffixes of the bundled lexicon (loaded once per process)."""
+    from .pipeline import resources
 
-    return load().suffixes
+    return resources(())[0].suffixes
 
 
 def _follow(remap, key):

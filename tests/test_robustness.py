@@ -426,7 +426,6 @@ def test_iso_date_only_gives_real_dates(value, expected):
     assert iso_date(value) == expected
 
 
-@pytest.mark.slow
 def test_one_megabyte_line_builds(tmp_path):
     from kg.pipeline import build
 
@@ -438,7 +437,6 @@ def test_one_megabyte_line_builds(tmp_path):
     assert ZONE in {str(o) for o in Graph().parse(report.output).objects(None, RDFS.label)}
 
 
-@pytest.mark.slow
 def test_hundred_megabyte_file_is_refused_and_the_rest_built(tmp_path):
     from kg.pipeline import build
 

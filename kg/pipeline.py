@@ -134,7 +134,8 @@ def discover(paths: Iterable) -> list[tuple[Path, str]]:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith("."):
+                if f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith(".") and not f.is_dir():
+                    # pipes, sockets and broken links are read (and refused, with a reason), not skipped
                     named.setdefault(f"{p.resolve().name}/{f.relative_to(p).as_posix()}", {}).setdefault(f.resolve(), f)
         elif p.exists():
             named.setdefault(p.name, {}).setdefault(p.resolve(), p)

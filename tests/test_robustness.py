@@ -803,3 +803,17 @@ def test_same_corpus_in_any_file_order_gives_the_same_bytes(tmp_path):
     assert outputs[0][1] == outputs[1][1]
     third = build([tmp_path / "a" / "corpus" / c.name for c in readable], tmp_path / "d" / "out", jobs=1)
     assert Path(third.output).read_bytes() == outputs[2][1]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_pipes_and_broken_links_in_a_folder_are_reported_not_lost(tmp_path):
+    from kg.pipeline import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(BODY, encoding="utf-8")
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink(tmp_path / "nowhere.txt", corpus / "broken.txt")
+    report = build([corpus], tmp_path / "out", jobs=1)
+    assert report.documents == 1
+    assert sorted(Path(p).name for p, _ in report.failed) == ["broken.txt", "pipe.txt"]

@@ -229,7 +229,8 @@ class Affixes:
         self.lead_verbs = tuple(sorted({w for w in lex.trigger("area_develop") if not w.endswith(("产业", "体系", "集群"))}
                                        | {w for w in lex.trigger("develop") if len(w) == 2} - {"主导", "重点", "优势"},
                                        key=lambda w: (-len(w), w)))
-        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑")
+        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑", "多点突破", "提质增效", "实现突破",
+                              "取得突破", "增势强劲", "势头强劲", "量质齐升")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))

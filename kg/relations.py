@@ -356,6 +356,7 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
                 for iname, ikey in industries.items():
                     if iname in pname[len(ename):]:
                         yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
+    yield from _topic_examples(rc)
     for sid, spans in rc.by_sid.items():
         # enterprises named in an explicit `等企业` enumeration or by their full name, next to
         # at most three industries; bare lists of places visited say nothing about sectors
@@ -381,6 +382,31 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
 
 
 _FOCUS_VERB = re.compile(r"专注于|专注|致力于|从事|主营|主攻|深耕|聚焦于")
+# an industry as the topic of a report passage: `装备制造多点突破,兰石…` (examples follow)
+_TOPIC_VERB = re.compile(r"(产业|业)?(多点突破|持续壮大|不断壮大|发展壮大|加快发展|快速发展|蓬勃发展|稳步发展|提质增效|"
+                         r"实现突破|取得突破|增势强劲|势头强劲|持续增长|量质齐升|提速发展|集聚成势)")
+_TOPIC_LEAD = re.compile(r"^(新区|全区|全市|全省|我区|我市|我省|其中|同时|此外)?$")
+
+
+def _topic_examples(rc: RelContext) -> Iterator[Fact]:
+    """Enterprises named right after an industry topic clause (this sentence and the next two,
+    within the paragraph, until another industry is named) work in that industry."""
+    text, sents = rc.ctx.text, rc.doc.sentences
+    for sid, spans in sorted(rc.by_sid.items()):
+        sent = sents[sid]
+        for ind in sorted((s for s in spans if s.label == "Industry"), key=lambda s: s.start):
+            clause = max(text.rfind(c, sent.start, ind.start) for c in ",;:") + 1 or sent.start
+            if not _TOPIC_LEAD.match(text[max(clause, sent.start):ind.start]) or not _TOPIC_VERB.match(text, ind.end):
+                continue
+            ikey = rc.res.key_of(ind)
+            for k in range(sid, min(sid + 3, len(sents))):
+                if k > sid and (text.find("\n", sents[k - 1].end, sents[k].start) >= 0
+                                or any(s.label == "Industry" for s in rc.by_sid.get(k, []))):
+                    break
+                for e in rc.by_sid.get(k, []):
+                    if e.label == "Enterprise" and (k > sid or e.start > ind.end):
+                        yield rc.fact(rc.res.key_of(e), "inIndustry", ikey, "rel.inIndustry.topic", k)
+            break
 
 
 # ------------------------------------------------------------------------ cooperation

@@ -306,3 +306,17 @@ def test_generic_policy_verbs_do_not_make_industries(text, word):
 
 def test_a_quoted_number_campaign_is_not_a_project():
     assert not entities_of("加快实施“6135”工程,推动产业升级。")
+
+
+def test_enterprises_named_after_an_industry_topic_work_in_it():
+    text = ("今年以来,全区新能源汽车产业提质增效,安徽江淮汽车集团股份有限公司新车下线。丙丁动力科技有限公司电池产能翻番。"
+            "生物医药持续壮大,重庆智飞生物制品股份有限公司新药获批。")
+    facts = facts_of(text)
+    assert {("安徽江淮汽车集团股份有限公司", "inIndustry", "新能源汽车"), ("丙丁动力科技有限公司", "inIndustry", "新能源汽车"),
+            ("重庆智飞生物制品股份有限公司", "inIndustry", "生物医药")} <= facts
+    assert ("重庆智飞生物制品股份有限公司", "inIndustry", "新能源汽车") not in facts
+
+
+def test_an_industry_topic_stops_at_the_paragraph():
+    facts = facts_of("新能源汽车多点突破。\n庚辛科技有限公司召开年会。")
+    assert not any(p == "inIndustry" for _, p, _ in facts)

@@ -63,6 +63,7 @@ class Context:
         self._tokens: dict[int, list[tuple[int, int, str, str]]] = {}
         self._gaz: dict[int, list[Span]] = {}
         self._ends: dict[int, list[int]] = {}
+        self._by_end: dict[tuple, dict] = {}
 
     def tokens(self, sid: int) -> list[tuple[int, int, str, str]]:
         """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""
@@ -99,6 +100,14 @@ class Context:
             self._gaz[sid] = spans
         return spans
 
+    def _gaz_by_end(self, sid: int, known: tuple) -> dict:
+        """Known-name spans of a sentence by where they end (cached per sentence and label set)."""
+        key = (sid, known)
+        found = self._by_end.get(key)
+        if found is None:
+            found = self._by_end[key] = {g.end: g for g in self.gaz_spans(sid) if g.label in known}
+        return found
+
     def _token_aligned(self, sid: int, pos: int) -> bool:
         return any(t[0] == pos for t in self.tokens(sid))
 
@@ -121,7 +130,7 @@ class Context:
         sent = self.doc.sentences[sid]
         lo = max(sent.start, floor if floor is not None else sent.start)
         text = self.text
-        gaz_by_end = {g.end: g for g in self.gaz_spans(sid) if g.label in known}
+        gaz_by_end = self._gaz_by_end(sid, known)
         start = pos
         while start > lo and pos - start < max_chars:
             ch = text[start - 1]
@@ -223,6 +232,7 @@ class Affixes:
         self.industry_heads = tuple(lex.trigger("industry_head"))
         self.develop = tuple(lex.trigger("develop"))
         self.scope_words = frozenset(lex.trigger("name_scope"))
+        self.develop_rx = re.compile("|".join(map(re.escape, sorted(self.develop, key=len, reverse=True))) or "(?!)")
         pattern = "|".join(sorted(map(re.escape, self.enum_heads), key=len, reverse=True))
         self.enum_rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
         self.suffix_lengths = sorted({len(sfx) for sfx in self.suffix_info}, reverse=True)
@@ -232,6 +242,7 @@ class Affixes:
         self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑", "多点突破", "提质增效", "实现突破",
                               "取得突破", "增势强劲", "势头强劲", "量质齐升")
         self.weak_org = {suf for suf, (label, strong, _) in self.suffix_info.items() if label == "Organization" and not strong}
+        self.develop_after_rx = re.compile(".{0,2}(?:" + "|".join(map(re.escape, self.develop_after)) + ")", re.S)
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
                            | set(lex.trigger("verb")) | {"其中", "包括", "以及", "目前", "同时"})
@@ -292,7 +303,7 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     clause_e = min([i for i in (text.find(p, span.end, sent.end) for p in ",;:") if i >= 0] + [sent.end])
     before = text[max(clause_s, span.start - 10):span.start]
     behind = text[span.end:min(clause_e, span.end + 6)]
-    if any(t in before for t in ctx.affixes.develop) or any(behind.startswith(t, i) for t in ctx.affixes.develop_after for i in range(0, 3)):
+    if ctx.affixes.develop_rx.search(before) or ctx.affixes.develop_after_rx.match(behind):
         return "trigger"
     if (text[span.start - 1:span.start] == "、" or after[:1] == "、") and not glued and (
             after[:1] in "、,;。和及与等(" or after.startswith(_IND_AFTER)):

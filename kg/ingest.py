@@ -438,6 +438,8 @@ def make_document(raw: str, *, path: str = "<text>", rel_path: str | None = None
 
 
 def _is_traditional(original: str, simplified: str) -> bool:
+    if original == simplified:
+        return False
     changed = sum(1 for a, b in zip(original, simplified) if a != b)
     return changed > max(3, len(simplified) // 200)
 

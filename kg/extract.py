@@ -386,9 +386,10 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 continue
             if generic_stem(lex, stem) or (len(suffix) == 1 and stem.isdigit()):
                 continue
-            if label in ("Zone", "Project", "Organization", "Enterprise") and not strong_stem(ctx, sid, start, s):
+            legal_form = label == "Enterprise" and suffix.endswith("有限公司") and s - start >= 2
+            if label in ("Zone", "Project", "Organization", "Enterprise") and not legal_form and not strong_stem(ctx, sid, start, s):
                 if label != "Organization" or suffix in ctx.affixes.weak_org:
-                    continue
+                    continue  # 有限公司 is a legal form: any name before it (三一重工股份有限公司) is a company
             if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(ctx.text, s, min(sent.end, e + 4))):
                 continue  # 局 of 局长: a post title, not a name
             if not strong:

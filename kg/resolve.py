@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .lexicon import Lexicon
 from .model import Document, Span
@@ -61,6 +61,9 @@ class DocResult:
     focal: tuple[str, str] | None = None
 
 
+# short and full forms of a zone kind: the same zone when both follow the same place name
+ZONE_KIND_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"), ("自贸区", "自由贸易试验区"),
+                           ("自贸试验区", "自由贸易试验区"), ("综保区", "综合保税区"), ("自创区", "自主创新示范区"))
 _AREA_REFS = re.compile(r"全市|全省|全州|全县")  # in a title: the text is about a whole city or province
 
 
@@ -151,6 +154,13 @@ class DocResolver:
             if label in {"Region", "Official", "Industry"}:
                 continue
             for short in group:
+                if label == "Zone":
+                    full = next((short[:-len(abbr)] + kind for abbr, kind in ZONE_KIND_ABBREVIATIONS
+                                 if short.endswith(abbr) and len(short) > len(abbr) + 1
+                                 and short[:-len(abbr)] + kind in group), None)
+                    if full:  # 长沙经开区 in a text that also writes 长沙经济技术开发区
+                        remap[(label, short)] = full
+                        continue
                 if short == self.focal_name():
                     continue
                 complete = any(short.endswith(suf) for suf, _, strong, _ in self.lex.suffixes if strong)
@@ -158,6 +168,8 @@ class DocResolver:
                           and not (complete and short in n and not n.endswith(short))]
                 if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
                     remap[(label, short)] = longer[0]
+        if self.focal is not None and ("Zone", self.focal.name) in remap:
+            self.focal = replace(self.focal, canonical=remap[("Zone", self.focal.name)])
         # `X(Y)` and `X(简称Y)`: Y is another name of X
         by_start = {st: (en, v) for (st, en), v in names.items()}
         for (start, end), (label, name, aliases) in names.items():

@@ -320,3 +320,20 @@ def test_enterprises_named_after_an_industry_topic_work_in_it():
 def test_an_industry_topic_stops_at_the_paragraph():
     facts = facts_of("新能源汽车多点突破。\n庚辛科技有限公司召开年会。")
     assert not any(p == "inIndustry" for _, p, _ in facts)
+
+
+def test_a_name_before_a_legal_form_is_a_company_even_without_a_proper_name_token():
+    ents = entities_of("三一重工股份有限公司董事长梁稳根出席签约仪式。")
+    assert ents.get("三一重工股份有限公司") == "Enterprise"
+    assert not entities_of("这家股份有限公司成立于2001年。")
+
+
+@pytest.mark.parametrize("short, full", [
+    ("长沙经开区", "长沙经济技术开发区"),
+    ("苏州高新区", "苏州高新技术产业开发区"),
+])
+def test_abbreviated_zone_kind_joins_the_full_name_in_the_same_document(short, full):
+    result = process_document(make_document(f"{full}举行签约仪式。{short}将聚焦工程机械产业。{short}加快发展。",
+                                            path="t.txt"))
+    zones = [e for e in result.entities.values() if e.label == "Zone"]
+    assert [z.name for z in zones] == [full] and short in zones[0].aliases

@@ -493,6 +493,13 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
         authors += [a for a in re.split(r"[ 、,]", v) if a and a not in _ROLE_WORDS]
     if authors:
         out["authors"] = list(dict.fromkeys(authors))
+    lead = _news_lead(doc, body_lines)
+    if lead:
+        source, names = lead
+        if source != "本报":  # "this paper": the page's own source line says which
+            out.setdefault("source", source)
+        if names and "authors" not in out:
+            out["authors"] = names
     if "authors" not in out:
         byline = _byline(doc, body_lines)
         if byline:
@@ -501,6 +508,22 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
     if title:
         out["title"] = title
     return out
+
+
+# `长沙晚报讯(记者 李华)`, `新华社北京3月5日电(记者 张三 李四)`: the paper and reporters open the lead
+_NEWS_LEAD = re.compile(
+    r"(?:[^\w]{0,2})(?P<source>[\u4e00-\u9fff]{1,12}?(?:日报|晚报|早报|时报|商报|报|新闻网|网|电视台|广播电视台|通讯社|社))"
+    r"(?:讯|[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*(?:\((?:记者|通讯员|特约记者)[ :]*"
+    r"(?P<names>[\u4e00-\u9fff]{2,3}(?:[ 、,][\u4e00-\u9fff]{2,3})*)(?:[ ,、]*(?:通讯员|实习生)[^)]{0,20})?\))?")
+
+
+def _news_lead(doc: Document, body_lines) -> tuple[str, list[str]] | None:
+    for s, e in body_lines[:6]:
+        m = _NEWS_LEAD.match(doc.text, s, e)
+        if m:
+            names = [n for n in re.split(r"[ 、,]", m.group("names") or "") if n and n not in _ROLE_WORDS]
+            return m.group("source"), names
+    return None
 
 
 def _byline(doc: Document, body_lines) -> str | None:

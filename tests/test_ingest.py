@@ -279,3 +279,18 @@ def test_date_and_time_line_at_the_head_of_a_news_page():
     assert doc.metadata.get("date") == "2024-03-12"
     assert doc.metadata.get("source") == "四川日报"
     assert not any("09:30" in s.text for s in doc.sentences)
+
+
+@pytest.mark.parametrize("text, source, authors", [
+    ("长沙经开区签约\n长沙晚报讯(记者 李华)11月5日,长沙经济技术开发区举行签约仪式。", "长沙晚报", ["李华"]),
+    ("政府工作报告\n新华社北京3月5日电(记者 张三 李四)国务院总理作政府工作报告。", "新华社", ["张三", "李四"]),
+    ("高新区召开会议\n本报讯(记者 王五 通讯员 赵六)近日,高新区召开会议。", None, ["王五", "赵六"]),
+])
+def test_news_lead_gives_source_and_reporters(text, source, authors):
+    meta = make_document(text).metadata
+    assert meta.get("source") == source
+    assert meta.get("authors") == authors
+
+
+def test_no_news_lead_in_ordinary_sentences():
+    assert "source" not in make_document("网上报名讯息很多。兰州新区加快发展。").metadata

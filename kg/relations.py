@@ -199,7 +199,7 @@ def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:
     host = lex.lookup(focal_name)
     home = set()
     entry = host if host is not None and host.label == "Zone" else None
-    place = entry.host if entry else ""
+    place = entry.host if entry else _leading_region(lex, focal_name)
     while place:
         home.add(place)
         r = lex.regions_by_name.get(place)
@@ -215,6 +215,15 @@ def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:
                 return False
             return entry.name not in mentioned
     return False
+
+
+def _leading_region(lex, name: str) -> str:
+    """The region a zone's name starts with (长沙经济技术开发区 -> 长沙市), if any."""
+    for n in range(min(6, len(name) - 1), 1, -1):
+        entry = lex.lookup(name[:n])
+        if entry is not None and entry.label == "Region":
+            return entry.name
+    return ""
 
 
 _PLACES = {"Zone", "Region"}

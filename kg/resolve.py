@@ -64,6 +64,23 @@ class DocResult:
 # short and full forms of a zone kind: the same zone when both follow the same place name
 ZONE_KIND_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"), ("自贸区", "自由贸易试验区"),
                            ("自贸试验区", "自由贸易试验区"), ("综保区", "综合保税区"), ("自创区", "自主创新示范区"))
+_KIND_FULL = dict(ZONE_KIND_ABBREVIATIONS)
+_LEGAL_FORMS = ("有限公司", "股份有限公司", "有限责任公司")
+
+
+def _is_kind(name: str, kind: str) -> bool:
+    """A zone name of this kind, written short or in full (高新区: 成都高新技术产业开发区 too)."""
+    return name.endswith(kind) or (kind in _KIND_FULL and name.endswith(_KIND_FULL[kind]))
+
+
+def _expand_kind(short: str, names) -> str | None:
+    """The full form of an abbreviated zone name when `names` has it (长沙经开区 -> 长沙经济技术开发区)."""
+    for abbr, kind in ZONE_KIND_ABBREVIATIONS:
+        if short.endswith(abbr) and len(short) > len(abbr) + 1 and short[:-len(abbr)] + kind in names:
+            return short[:-len(abbr)] + kind
+    return None
+
+
 _AREA_REFS = re.compile(r"全市|全省|全州|全县")  # in a title: the text is about a whole city or province
 
 
@@ -85,15 +102,21 @@ class DocResolver:
             if s.label == "Zone" and s.rule != "ref.focus":
                 counts[s.name] += 1
                 first.setdefault(s.name, s)
+        forms = {name: {name} for name in counts}
+        for short in list(counts):
+            full = _expand_kind(short, counts)
+            if full:  # 长沙经开区 and 长沙经济技术开发区 count as one zone
+                counts[full] += counts.pop(short)
+                forms[full] |= forms.pop(short)
         refs = Counter(s.text for s in self.spans if s.rule == "ref.focus")
         for name in counts:
-            if name in title:
+            if any(form in title for form in forms[name]):
                 counts[name] += 3
-            counts[name] += sum(n for word, n in refs.items() if REF_WORDS.get(word) and name.endswith(REF_WORDS[word]))
+            counts[name] += sum(n for word, n in refs.items() if REF_WORDS.get(word) and _is_kind(name, REF_WORDS[word]))
         if not counts:
             return None
         name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
-        if n < 2 or (_AREA_REFS.search(title) and name not in title):
+        if n < 2 or (_AREA_REFS.search(title) and not any(form in title for form in forms[name])):
             return None  # a text about a whole city or province (全市, 我省) that names some zones
         return first[name]
 
@@ -105,8 +128,7 @@ class DocResolver:
         focal = self.focal_name()
         if not focal or word not in REF_WORDS:
             return None
-        kind = REF_WORDS[word]
-        return focal if focal.endswith(kind) else None
+        return focal if _is_kind(focal, REF_WORDS[word]) else None
 
     def resolve(self) -> DocResult:
         doc = self.doc
@@ -155,9 +177,7 @@ class DocResolver:
                 continue
             for short in group:
                 if label == "Zone":
-                    full = next((short[:-len(abbr)] + kind for abbr, kind in ZONE_KIND_ABBREVIATIONS
-                                 if short.endswith(abbr) and len(short) > len(abbr) + 1
-                                 and short[:-len(abbr)] + kind in group), None)
+                    full = _expand_kind(short, group)
                     if full:  # 长沙经开区 in a text that also writes 长沙经济技术开发区
                         remap[(label, short)] = full
                         continue
@@ -165,7 +185,8 @@ class DocResolver:
                     continue
                 complete = any(short.endswith(suf) for suf, _, strong, _ in self.lex.suffixes if strong)
                 longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
-                          and not (complete and short in n and not n.endswith(short))]
+                          and (not (complete and short in n and not n.endswith(short))
+                               or n[len(short):] in _LEGAL_FORMS)]  # X集团 = X集团有限公司
                 if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
                     remap[(label, short)] = longer[0]
         if self.focal is not None and ("Zone", self.focal.name) in remap:

@@ -337,3 +337,22 @@ def test_abbreviated_zone_kind_joins_the_full_name_in_the_same_document(short, f
                                             path="t.txt"))
     zones = [e for e in result.entities.values() if e.label == "Zone"]
     assert [z.name for z in zones] == [full] and short in zones[0].aliases
+
+
+def test_short_and_full_zone_forms_count_together_for_the_focus():
+    facts = facts_of("长沙经济技术开发区举行签约仪式。湖南中联重科智能技术有限公司签约。长沙经开区将聚焦工程机械产业。"
+                     "浙江吉利控股集团有限公司签约。")
+    assert ("湖南中联重科智能技术有限公司", "locatedIn", "长沙经济技术开发区") in facts  # 湖南 is the zone's home
+    assert ("浙江吉利控股集团有限公司", "locatedIn", "长沙经济技术开发区") not in facts  # 浙江 is not
+
+
+def test_bare_kind_reference_reaches_a_focal_zone_named_in_full():
+    result = process_document(make_document(
+        "苏州高新技术产业开发区召开大会。苏州高新技术产业开发区加快发展。高新区将重点发展生物医药产业。", path="t.txt"))
+    zone = next(e for e in result.entities.values() if e.label == "Zone")
+    assert zone.name == "苏州高新技术产业开发区" and "高新区" in zone.aliases
+
+
+def test_group_and_its_legal_form_are_one_company():
+    ents = entities_of("浙江吉利控股集团有限公司签约。浙江吉利控股集团将投资。")
+    assert [n for n, t in ents.items() if t == "Enterprise"] == ["浙江吉利控股集团有限公司"]

@@ -304,52 +304,13 @@ class EntityTable:
             cur.rules |= {intern(r) for r in ent.rules}
 
     def merge(self) -> tuple[dict, dict]:
-        """Corpus entities (one node per thing) and the key remap for facts.
-
-        The same as `resolve.merge` (tests compare them), with its short-name join (a company or
-        body named in one document by a name that begins exactly one longer name of the same
-        type) found by binary search in the sorted names instead of a scan of every pair, which
-        is quadratic in the number of distinct enterprises: ~75 s at 100 MB, hours at 1 GB."""
-        from bisect import bisect_left
-
-        from .resolve import _follow, lexicon_suffixes
+        """Corpus entities (one node per thing) and the key remap for facts: the same as
+        `resolve.merge` (tests compare them), with the same short-name join."""
+        from .resolve import _follow, join_short_names
 
         entities = self.entities
-        complete = tuple(suf for suf, _, strong, _ in lexicon_suffixes() if strong)
-        remap: dict = {}
-        for label in ("Enterprise", "Organization"):
-            group = [e for e in entities.values() if e.label == label]
-            ordered = sorted(group, key=lambda e: e.name)
-            names = [e.name for e in ordered]
-            for short in group:
-                name = short.name
-                if len(name) < 2 or name.endswith(complete):
-                    continue
-                longer = None
-                i = bisect_left(names, name)
-                while i < len(names) and names[i].startswith(name):
-                    e = ordered[i]
-                    i += 1
-                    if e is short or len(e.name) <= len(name):
-                        continue
-                    if longer is not None:
-                        longer = None
-                        break
-                    longer = e
-                else:
-                    if longer is not None:
-                        remap[short.key] = longer.key
-        for src, dst in remap.items():
-            while dst in remap and remap[dst] != src:
-                dst = remap[dst]
-            s, d = entities.pop(src), entities[dst]
-            d.aliases |= s.aliases | {s.name}
-            d.originals |= s.originals
-            d.docs |= s.docs
-            d.rules |= s.rules
+        remap = join_short_names(entities)
         final = {key: _follow(remap, key) for key in remap}
-        for ent in entities.values():
-            ent.aliases.discard(ent.name)
         self.entities, self._first = {}, {}
         return entities, {k: v for k, v in final.items() if v != k}
 

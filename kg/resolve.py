@@ -256,21 +256,46 @@ def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
             cur.docs |= ent.docs
             cur.rules |= ent.rules
         facts.extend(res.facts)
-    # a short name seen in one document, full name in another: join them (companies, bodies)
-    remap: dict[tuple[str, str], tuple[str, str]] = {}
-    by_label: dict[str, list[Entity]] = {}
-    for ent in entities.values():
-        by_label.setdefault(ent.label, []).append(ent)
+    remap = join_short_names(entities)
+    for f in facts:
+        f.subject = _follow(remap, f.subject)
+        if isinstance(f.object, tuple):
+            f.object = _follow(remap, f.object)
+    return entities, facts
+
+
+def join_short_names(entities: dict) -> dict:
+    """Join, in place, a company or body named in one document by a name that begins exactly one
+    longer name of the same type (the full name another document gives); returns the key remap.
+
+    The longer names are found by binary search in the sorted names, not by a scan of every
+    pair, which is quadratic in the number of distinct enterprises (~75 s at 100 MB of text)."""
+    from bisect import bisect_left
+
     complete = tuple(suf for suf, _, strong, _ in lexicon_suffixes() if strong)
+    remap: dict = {}
     for label in ("Enterprise", "Organization"):
-        group = by_label.get(label, [])
+        group = [e for e in entities.values() if e.label == label]
+        ordered = sorted(group, key=lambda e: e.name)
+        names = [e.name for e in ordered]
         for short in group:
-            if len(short.name) < 2 or short.name.endswith(complete):
+            name = short.name
+            if len(name) < 2 or name.endswith(complete):
                 continue
-            longer = [e for e in group if e is not short and len(e.name) > len(short.name)
-                      and e.name.startswith(short.name)]
-            if len(longer) == 1:
-                remap[short.key] = longer[0].key
+            longer = None
+            i = bisect_left(names, name)
+            while i < len(names) and names[i].startswith(name):
+                e = ordered[i]
+                i += 1
+                if e is short or len(e.name) <= len(name):
+                    continue
+                if longer is not None:
+                    longer = None
+                    break
+                longer = e
+            else:
+                if longer is not None:
+                    remap[short.key] = longer.key
     for src, dst in remap.items():
         while dst in remap and remap[dst] != src:
             dst = remap[dst]
@@ -279,13 +304,9 @@ def merge(results: list[DocResult]) -> tuple[dict, list[Fact]]:
         d.originals |= s.originals
         d.docs |= s.docs
         d.rules |= s.rules
-    for f in facts:
-        f.subject = _follow(remap, f.subject)
-        if isinstance(f.object, tuple):
-            f.object = _follow(remap, f.object)
     for ent in entities.values():
         ent.aliases.discard(ent.name)
-    return entities, facts
+    return remap
 
 
 def lexicon_suffixes():

@@ -95,10 +95,11 @@ def test_entity_table_is_order_independent():
 
 @pytest.mark.parametrize("seed", range(6))
 def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
-    """The corpus merge's short-name join (binary search) gives what resolve.merge's pairwise scan
-    gives, on names built from a few characters so that many are prefixes of others."""
+    """The corpus merge gives what resolve.merge gives, and their shared short-name join (binary
+    search) what a pairwise scan gives, on names built from a few characters so that many are
+    prefixes of others."""
     from kg.normalize import fold_name
-    from kg.resolve import DocResult, Entity, Fact, merge
+    from kg.resolve import DocResult, Entity, Fact, join_short_names, merge
 
     rng = random.Random(seed)
     chars, tails = "恒瑞科技华泰宏远", ["", "", "", "有限公司", "集团", "研究院"]
@@ -130,6 +131,22 @@ def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
     mapped = [(remap.get(f.subject, f.subject), remap.get(f.object, f.object)) for r in docs for f in r.facts]
     assert mapped == [(f.subject, f.object) for f in facts]
     assert remap and len(expected) < len({k for r in docs for k in r.entities})  # some names were joined
+    # both merges share join_short_names: check its binary search against the plain pairwise scan
+    from kg.resolve import lexicon_suffixes
+
+    complete = tuple(suf for suf, _, strong, _ in lexicon_suffixes() if strong)
+    before = EntityTable()
+    for r in docs:
+        before.add(r)
+    pairwise = {}
+    for label in ("Enterprise", "Organization"):
+        group = [e for e in before.entities.values() if e.label == label]
+        for short in group:
+            longer = [e for e in group if e is not short and len(e.name) > len(short.name)
+                      and e.name.startswith(short.name)]
+            if len(short.name) >= 2 and not short.name.endswith(complete) and len(longer) == 1:
+                pairwise[short.key] = longer[0].key
+    assert join_short_names(before.entities) == pairwise
 
 
 def _random_graph(rng: random.Random, builder: GraphBuilder) -> None:

@@ -7,6 +7,8 @@ the repository's `seeds/`) and built once; tests read the result and never write
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +38,17 @@ def copy_seeds(dest: Path) -> list[Path]:
     if not out:
         pytest.skip(f"no seed texts in {SEEDS}")
     return out
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a `kg serve` subprocess as Ctrl-C would, killing it if it does not exit."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+    proc.stderr.close()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,8 @@ from kg import store as kstore
 from kg.cli import main
 from kg.serve import make_server
 
+from conftest import stop_server
+
 DATA = Path(__file__).parent / "data"
 LABELS = "SELECT ?e ?l WHERE { ?e rdfs:label ?l } ORDER BY ?l"
 # 67^5 rows to count: far beyond any test's time limit on the sample graph
@@ -332,7 +334,6 @@ def test_load_of_concurrent_clients(server, graph):
 
 def test_cli_timeout_stops_a_runaway_query(graph):
     """`kg serve --timeout 1` as a real process: the runaway query gets 503, the next answers."""
-    import signal
     import subprocess
     import sys
 
@@ -358,13 +359,7 @@ def test_cli_timeout_stops_a_runaway_query(graph):
             status, body = get("ASK { ?s ?p ?o }")
             assert status == 200 and json.loads(body)["boolean"] is True
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        proc.stderr.close()
+        stop_server(proc)
 
 
 def test_serve_cli_rejects_bad_graphs(tmp_path):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,8 @@ from click.testing import CliRunner
 
 from kg import store as kstore
 from kg.cli import main
+
+from conftest import stop_server
 
 KG = "https://w3id.org/policykg/ns#"
 CLASSES = ("Zone", "Region", "Enterprise", "Organization", "Official", "Industry", "Project")
@@ -249,13 +250,7 @@ def endpoint(graph):
         url = line.split(" at ", 1)[1].split()[0]
         yield url
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        proc.stderr.close()
+        stop_server(proc)
 
 
 def via_kg_query(graph: Path, name: str, params: dict) -> list[dict]:

@@ -113,12 +113,11 @@ class Context:
 
     def token_at(self, sid: int, pos: int):
         """The token covering character pos-1 (the one a leftward walk from pos meets)."""
-        ends = self._ends.get(sid)
-        if ends is None:
-            ends = self._ends[sid] = [t[1] for t in self.tokens(sid)]
+        toks = self.tokens(sid)
+        ends = self._ends[sid]  # filled with the tokens
         i = bisect_left(ends, pos)
         if i < len(ends):
-            tok = self._tokens[sid][i]
+            tok = toks[i]
             if tok[0] < pos:
                 return tok
         return None
@@ -213,6 +212,11 @@ class Context:
         return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o"}
 
 
+def clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding pos begins: just after the last , ; or : in text[lo:pos], else lo."""
+    return max(lo, max(text.rfind(c, lo, pos) for c in ",;:") + 1)
+
+
 def _is_name_char(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or ch.isalnum() or ch == "×"
 
@@ -299,7 +303,7 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     glued = _glued_left(ctx, sid, span)
     if after.startswith(_IND_AFTER) and not glued:
         return "head"
-    clause_s = max([text.rfind(p, sent.start, span.start) + 1 for p in ",;:"] + [sent.start])
+    clause_s = clause_start(text, sent.start, span.start)
     clause_e = min([i for i in (text.find(p, span.end, sent.end) for p in ",;:") if i >= 0] + [sent.end])
     before = text[max(clause_s, span.start - 10):span.start]
     behind = text[span.end:min(clause_e, span.end + 6)]
@@ -386,10 +390,11 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
                 continue
             if generic_stem(lex, stem) or (len(suffix) == 1 and stem.isdigit()):
                 continue
+            # 有限公司 is a legal form: any name before it (三一重工股份有限公司) is a company
             legal_form = label == "Enterprise" and suffix.endswith("有限公司") and s - start >= 2
             if label in ("Zone", "Project", "Organization", "Enterprise") and not legal_form and not strong_stem(ctx, sid, start, s):
                 if label != "Organization" or suffix in ctx.affixes.weak_org:
-                    continue  # 有限公司 is a legal form: any name before it (三一重工股份有限公司) is a company
+                    continue
             if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(ctx.text, s, min(sent.end, e + 4))):
                 continue  # 局 of 局长: a post title, not a name
             if not strong:
@@ -421,8 +426,8 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
         label = heads[m.group(3)]
         modifier = m.group(2)
         # `等集成电路企业`: a sector word may sit between 等 and an enterprise head, nothing else
-        if modifier and (m.group(1) != "等" or label != "Enterprise" or ctx.lex.lookup(modifier) is None
-                         or ctx.lex.lookup(modifier).label != "Industry"):
+        if modifier and (m.group(1) != "等" or label != "Enterprise"
+                         or getattr(ctx.lex.lookup(modifier), "label", None) != "Industry"):
             continue
         yield offset + m.start(), offset + m.end(), label
 
@@ -797,12 +802,10 @@ def list_spans(ctx: Context) -> Iterator[Span]:
                 elif not re.search(r"(?<=.)[及和与]", name):
                     for k in ctx.affixes.suffix_lengths:
                         info = ctx.affixes.suffix_info.get(name[-k:]) if len(name) > k else None
-                        if info is None:
-                            continue
-                        lab, strong, _prio = info
-                        if not generic_stem(lex, name[:-k]) and (strong or strong_stem(ctx, sid, s, e - k)):
-                            label = lab
-                        break
+                        if info is not None and not generic_stem(lex, name[:-k]) and (
+                                info[1] or strong_stem(ctx, sid, s, e - k)):
+                            label = info[0]
+                            break
                 typed.append((s, e, name, label))
             n_ent = sum(1 for *_, lab in typed if lab == "Enterprise")
             n_ind = sum(1 for *_, name, lab in typed if (lab == "Industry" and len(name) >= 3) or (

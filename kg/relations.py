@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
-from .extract import PUNCT, Context, find_post_strings
+from .extract import Context, clause_start, find_post_strings
 from .model import Span
 from .normalize import fold_name
 from .resolve import DocResolver, Fact
@@ -312,7 +312,7 @@ def _stated_development(rc: RelContext) -> Iterator[Fact]:
         for s, ikey in keyed:
             if ikey[0] != "Industry":
                 continue
-            clause = max(text.rfind(c, sent.start, s.start) for c in ",;:") + 1 or sent.start
+            clause = clause_start(text, sent.start, s.start)
             before = text[clause:s.start]
             at = max((before.rfind(t) for t in triggers), default=-1)
             if at < 0:
@@ -404,8 +404,8 @@ def _topic_examples(rc: RelContext) -> Iterator[Fact]:
     for sid, spans in sorted(rc.by_sid.items()):
         sent = sents[sid]
         for ind in sorted((s for s in spans if s.label == "Industry"), key=lambda s: s.start):
-            clause = max(text.rfind(c, sent.start, ind.start) for c in ",;:") + 1 or sent.start
-            if not _TOPIC_LEAD.match(text[max(clause, sent.start):ind.start]) or not _TOPIC_VERB.match(text, ind.end):
+            clause = clause_start(text, sent.start, ind.start)
+            if not _TOPIC_LEAD.match(text[clause:ind.start]) or not _TOPIC_VERB.match(text, ind.end):
                 continue
             ikey = rc.res.key_of(ind)
             for k in range(sid, min(sid + 3, len(sents))):
@@ -440,15 +440,14 @@ def cooperation(rc: RelContext) -> Iterator[Fact]:
             tail = text[partner.end:min(sent.end, partner.end + 12)]
             if not any(t in tail for t in triggers):
                 continue
-            clause_start = max(text.rfind(p, sent.start, pos) for p in ",;:") + 1
-            clause_start = max(clause_start, sent.start)
-            before = [s for s in spans if clause_start <= s.start and s.end <= pos - 1]
-            if not before and re.match(r"(并且|并|同时|还|也|又|进而|此外)", text[clause_start:pos]):
+            clause = clause_start(text, sent.start, pos)
+            before = [s for s in spans if clause <= s.start and s.end <= pos - 1]
+            if not before and re.match(r"(并且|并|同时|还|也|又|进而|此外)", text[clause:pos]):
                 # `X与A共建B,并同Y合作`: the sentence's subject carries on
                 before = [s for s in spans if s.start == sent.start][:1]
             elif not before:
                 # `X,与Y合作`: the subject ends the clause before
-                before = [s for s in spans if s.end <= pos - 1 and text[s.end:clause_start] in (",", "")]
+                before = [s for s in spans if s.end <= pos - 1 and text[s.end:clause] in (",", "")]
             subj = rc.res.key_of(before[-1]) if before else rc.focal
             obj = rc.res.key_of(partner)
             if subj and obj and subj != obj:

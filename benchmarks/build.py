@@ -160,14 +160,14 @@ def child(args) -> None:
     """Run one build in this (fresh) process and print its figures as JSON."""
     import resource
 
-    from kg import pipeline
+    from kg.build import driver as pipeline, timing
 
-    pipeline.enable_timing(True)
+    timing.enable_timing(True)
     t0 = time.perf_counter()
     c0 = time.process_time()
     if args.engine == "dask":
-        from kg.distributed import build_dask
-        from kg.vocab import DEFAULT_BASE
+        from kg.build.cluster import build_dask
+        from kg.rdf.vocab import DEFAULT_BASE
 
         report = build_dask([args.child], args.out, base=DEFAULT_BASE, workers=args.child_jobs)
     else:
@@ -280,7 +280,7 @@ def main(argv=None) -> int:
     if args.child:
         child(args)
         return 0
-    from kg.parallel import default_jobs
+    from kg.build.executors import default_jobs
 
     if args.incremental:
         args.corpora.mkdir(parents=True, exist_ok=True)

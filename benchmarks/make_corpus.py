@@ -40,9 +40,10 @@ SOURCES = ["日报", "晚报", "新闻网", "融媒体中心", "发布"]
 
 def templates(seeds: Path) -> list[list]:
     """Seed body sentences as templates: literal text with (label, shape) slots where a name was."""
-    from kg.extract import Context, extract
-    from kg.ingest import read_document
-    from kg.pipeline import resources
+    from kg.extract.context import Context
+    from kg.extract.registry import extract
+    from kg.ingest.reader import read_document
+    from kg.build.document import resources
 
     lex, gaz, aff = resources()
     out = []

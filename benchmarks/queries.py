@@ -4,10 +4,10 @@
     .venv/bin/python benchmarks/queries.py --graph GRAPH.ttl    # time an existing graph
 
 Makes a synthetic corpus of --mb MB (benchmarks/make_corpus.py; 28 MB gives about 1.2 million
-triples), builds it with `kg.pipeline.build(..., jobs=0, store=WORK/store)` (what
+triples), builds it with `kg.build.driver.build(..., jobs=0, store=WORK/store)` (what
 `kg build --no-html --store` does), then, for each named query (`kg query --list`):
 - Oxigraph: the on-disk store that `kg query GRAPH` builds and opens read-only
-  (`kg.store.open_store`); the time to bulk-load the Turtle into it is reported as its load time;
+  (`kg.query.store.open_store`); the time to bulk-load the Turtle into it is reported as its load time;
 - rdflib: an in-memory `rdflib.Graph` parsed from the same Turtle (parse time reported); each
   query runs in a forked child so that a runaway query can be stopped at --rdflib-limit seconds.
 
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 def make_graph(work: Path, mb: float, seed: int) -> Path:
     from make_corpus import make_corpus
 
-    from kg.pipeline import build
+    from kg.build import build
 
     corpus = work / "corpus"
     if not corpus.is_dir():
@@ -59,7 +59,7 @@ def make_graph(work: Path, mb: float, seed: int) -> Path:
 def pick_params(store) -> dict[str, dict[str, str]]:
     """Typical parameter values, read from the graph: the zone with most enterprises, its
     busiest industry, a region, a busy official's place, and the busiest month of documents."""
-    from kg.store import run_query
+    from kg.query.store import run_query
 
     def one(q):
         rows = list(run_query(store, q).rows())
@@ -84,7 +84,7 @@ def pick_params(store) -> dict[str, dict[str, str]]:
 
 def cases(picked) -> list[tuple[str, str, dict]]:
     """(query name, label of the parameters, parameters) for every named query."""
-    from kg.store import named_queries
+    from kg.query.store import named_queries
 
     out = []
     for name, q in named_queries().items():
@@ -104,7 +104,7 @@ def cases(picked) -> list[tuple[str, str, dict]]:
 
 
 def time_oxigraph(store, sparql, params, repeat):
-    from kg.store import run_query
+    from kg.query.store import run_query
 
     times, rows = [], 0
     for i in range(1 + repeat):
@@ -181,7 +181,7 @@ def main(argv=None) -> int:
     import pyoxigraph
     import rdflib
 
-    from kg import store as kstore
+    from kg.query import store as kstore
 
     work = a.work or Path(tempfile.mkdtemp(prefix="kg-queries-"))
     work.mkdir(parents=True, exist_ok=True)

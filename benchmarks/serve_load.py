@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/serve_load.py [--graph GRAPH] [--clients 16] [--requests 50]
                                               [--workers 2] [--mix simple|named] [--url URL]
 
-Without --graph the seeds are built into a temporary folder. The server is `kg.serve.make_server`
+Without --graph the seeds are built into a temporary folder. The server is `kg.query.serve.make_server`
 in this process (or an already running endpoint given by --url); each client is a thread with
 its own keep-alive HTTP connection that sends --requests queries and reads every answer.
 Mixes: `simple` (one small SELECT, GET), `named` (every named query in turn, with the seeds'
@@ -33,7 +33,7 @@ PARAMS = {"zone": "兰州新区", "industry": "新材料", "place": "甘肃省",
 
 def requests_for(mix: str) -> list[tuple[str, str, bytes | None, dict]]:
     """(method, path, body, headers) requests a client cycles through."""
-    from kg.store import named_queries, portable_query
+    from kg.query.store import named_queries, portable_query
 
     if mix == "simple":
         path = "/sparql?" + urllib.parse.urlencode({"query": SIMPLE})
@@ -98,11 +98,11 @@ def main(argv=None) -> int:
         u = urllib.parse.urlsplit(a.url)
         host, port, label = u.hostname, u.port or 80, a.url
     else:
-        from kg.serve import make_server
+        from kg.query.serve import make_server
 
         graph = a.graph
         if graph is None:
-            from kg.pipeline import build
+            from kg.build import build
 
             out = Path(tempfile.mkdtemp(prefix="kg-serve-load-"))
             graph = Path(build([ROOT / "seeds"], out, html=False).output)

@@ -157,7 +157,7 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", help="directory to keep the generated graph and pages in")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kg.viz import render
+    from kg.viz.page import render
 
     work = Path(a.keep or tempfile.mkdtemp(prefix="viz_bench_"))
     work.mkdir(parents=True, exist_ok=True)

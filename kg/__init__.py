@@ -1,6 +1,6 @@
 """kg: rule-based knowledge graphs from Chinese regional-development policy texts.
 
-The public entry point is :func:`kg.pipeline.build`; everything else is a stage it calls.
+The public entry point is :func:`kg.build.build`; everything else is a stage it calls.
 Importing this package does no work (no dictionaries, no logging setup).
 """
 

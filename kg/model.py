@@ -1,12 +1,26 @@
-"""The records that flow through the pipeline: one Document, its sentences, spans and facts.
+"""The records that flow through the pipeline, all in one place.
 
-Every span is a character range into `Document.text` (the normalised text), so
-`doc.text[span.start:span.end] == span.text` always holds.
+Mention level (one document): a `Document` with its `Sentence`s, and the candidate `Span`s the
+extractors find in it. Every span is a character range into `Document.text` (the normalised
+text), so `doc.text[span.start:span.end] == span.text` always holds.
+
+Entity level (after resolution): an `Entity` is one thing (one node of the graph), keyed by its
+type and folded name; a `Fact` is a relation between entities (or an entity and a literal) with
+the evidence that states it; a `DocResult` is everything one document contributes.
+
+Words used throughout (see the README's glossary): `type` is an entity class (Zone, Region, ...),
+`name` the canonical name, `rule` the id of the rule that produced a span or fact, `focal zone`
+the zone a document is about.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .text import fold_name
+
+ENTITY_TYPES = ("Zone", "Region", "Enterprise", "Organization", "Official", "Industry", "Project")
+RELATIONS = ("locatedIn", "developsIndustry", "inIndustry", "holdsPost", "servesIn", "cooperatesWith")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +37,7 @@ class Span:
     start: int
     end: int
     text: str
-    label: str            # entity class local name (Zone, Region, ...)
+    type: str             # entity class local name (Zone, Region, ...)
     rule: str             # id of the rule that produced it
     priority: int = 0     # breaks ties between equally long overlapping spans
     canonical: str = ""   # normalised name (industry concept, region full name, ...)
@@ -32,17 +46,6 @@ class Span:
     @property
     def name(self) -> str:
         return self.canonical or self.text
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """A relation between two mentions (or a mention and a literal), with its evidence."""
-
-    subject: Span
-    predicate: str
-    object: Span | str
-    rule: str
-    sid: int
 
 
 @dataclass(slots=True)
@@ -62,3 +65,51 @@ class Document:
 
     def original_spelling(self, start: int, end: int) -> str:
         return self.original[start:end]
+
+
+EntityKey = tuple[str, str]  # (type, folded name)
+
+
+@dataclass
+class Entity:
+    """One thing: its type, canonical name, other names, and where it was found."""
+
+    type: str
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    originals: set[str] = field(default_factory=set)   # spellings in the document's own script
+    docs: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)
+
+    @property
+    def key(self) -> EntityKey:
+        return (self.type, fold_name(self.name))
+
+
+@dataclass
+class Fact:
+    """An entity-level relation with its evidence: the document, sentence and rule that state it."""
+
+    subject: EntityKey
+    predicate: str
+    object: EntityKey | str            # entity key, or a literal (holdsPost)
+    rule: str
+    doc: str
+    sent_start: int
+    sent_end: int
+    sentence: str
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes; picklable, so documents can be processed in parallel."""
+
+    rel_path: str
+    sha256: str
+    encoding: str
+    script: str
+    metadata: dict
+    sentences: int
+    entities: dict[EntityKey, Entity] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    focal: EntityKey | None = None

@@ -20,12 +20,12 @@ SEEDS = ROOT / "seeds"
 
 @dataclass(frozen=True)
 class SeedBuild:
-    """Where the session's seed build lives and what `kg.pipeline.build` reported."""
+    """Where the session's seed build lives and what `kg.build.driver.build` reported."""
 
     seeds: Path          # the copied seed folder (input)
     files: tuple         # the copied seed files, sorted
     graph_path: Path     # output/graph.ttl
-    report: object       # kg.pipeline.BuildReport
+    report: object       # kg.build.driver.BuildReport
 
 
 def copy_seeds(dest: Path) -> list[Path]:
@@ -54,7 +54,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory) -> SeedBuild:
     """The five seeds built once into a temporary output folder."""
-    from kg.pipeline import build
+    from kg.build import build
 
     base = tmp_path_factory.mktemp("seedbuild")
     files = copy_seeds(base / "seeds")
@@ -73,7 +73,7 @@ def seed_graph(seed_build):
 @pytest.fixture(scope="session")
 def seed_docs(seed_build) -> dict:
     """rel_path (as in the graph's kg:sourceFile) -> ingested Document, for every seed."""
-    from kg.ingest import read_document
+    from kg.ingest.reader import read_document
 
     return {f"seeds/{p.name}": read_document(p, seed_build.seeds.parent) for p in seed_build.files}
 

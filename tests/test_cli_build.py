@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, Namespace
 
 from kg.cli import COMMANDS, main
-from kg.vocab import ENTITY_CLASSES, NS, RELATIONS
+from kg.rdf.vocab import ENTITY_CLASSES, NS, RELATIONS
 
 K = Namespace(NS)
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

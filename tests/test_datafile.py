@@ -1,10 +1,10 @@
-"""kg.datafile: the strict TSV reader names file:line for every malformed rules or lexicon file."""
+"""kg.data: the strict TSV reader names file:line for every malformed rules or lexicon file."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.datafile import compile_regex, read_tsv
+from kg.data import compile_regex, read_tsv
 from kg.errors import DataFileError
 
 COLS = ("kind", "pattern", "note")
@@ -87,8 +87,8 @@ def test_bad_regex_names_line(tmp_path):
 
 @pytest.fixture
 def furniture_file(tmp_path, monkeypatch):
-    """Point kg.ingest's furniture rules at a test file (the cache is cleared around the test)."""
-    import kg.ingest as ingest
+    """Point kg.ingest.reader's furniture rules at a test file (the cache is cleared around the test)."""
+    import kg.ingest.reader as ingest
 
     path = tmp_path / "furniture.tsv"
     bundled = ingest.data_path
@@ -105,7 +105,7 @@ def furniture_file(tmp_path, monkeypatch):
     ("meta.colour\t^(?P<v>x)$\t\n", 3, ["unknown kind"]),
 ])
 def test_furniture_rules_errors(furniture_file, rows, line, words):
-    from kg.ingest import line_rules
+    from kg.ingest.reader import line_rules
 
     furniture_file.write_text("# test\nkind\tpattern\tnote\n" + rows, encoding="utf-8")
     with pytest.raises(DataFileError) as err:
@@ -116,7 +116,7 @@ def test_furniture_rules_errors(furniture_file, rows, line, words):
 
 
 def test_furniture_rules_from_file_apply(furniture_file):
-    from kg.ingest import make_document
+    from kg.ingest.reader import make_document
 
     furniture_file.write_text("kind\tpattern\tnote\ndrop\t^广告\tads\nstop\t^完$\tend\n"
                               "meta.source\t^出自:(?P<v>\\S+)$\tsource\nstrip\tWATERMARK\tsite mark\n",
@@ -127,7 +127,7 @@ def test_furniture_rules_from_file_apply(furniture_file):
 
 
 def test_user_lexicon_errors_name_file_and_line(tmp_path):
-    from kg.lexicon import load
+    from kg.extract.lexicon import load
 
     path = write(tmp_path, "name\ttype\taliases\n甲乙科技\tEnterprise\t\n丙丁\tCompany\t\n", "user.tsv")
     with pytest.raises(DataFileError) as err:
@@ -137,8 +137,8 @@ def test_user_lexicon_errors_name_file_and_line(tmp_path):
 
 
 def test_bundled_data_files_load():
-    from kg.ingest import line_rules
-    from kg.lexicon import load
+    from kg.ingest.reader import line_rules
+    from kg.extract.lexicon import load
 
     lex = load()
     rules = line_rules()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import GraphBuilder, nquad, nt_term
-from kg.pipeline import build
-from kg.vocab import DEFAULT_BASE
+from kg.rdf.writer import GraphBuilder, nquad, nt_term
+from kg.build import build
+from kg.rdf.vocab import DEFAULT_BASE
 
 from conftest import copy_seeds
 
@@ -40,7 +40,7 @@ def test_nt_terms_parse_like_turtle():
 
 
 def test_partitions_are_consecutive_and_balanced(tmp_path):
-    from kg.distributed import partitions
+    from kg.build.cluster import partitions
 
     files = []
     for i, size in enumerate([10, 10, 10, 10, 40, 10, 10]):
@@ -75,7 +75,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def dask_build(cluster, corpus, tmp_path_factory):
-    from kg.distributed import build_dask
+    from kg.build.cluster import build_dask
 
     out = tmp_path_factory.mktemp("dask-out")
     report = build_dask([corpus], out, base=DEFAULT_BASE, scheduler=cluster.scheduler_address, n_partitions=3)
@@ -94,7 +94,7 @@ def test_dask_turtle_equals_local_build(dask_build, corpus, tmp_path):
 def test_shards_bulk_load_into_oxigraph(dask_build, tmp_path):
     import pyoxigraph as ox
 
-    from kg.distributed import load_nquads
+    from kg.build.cluster import load_nquads
 
     out, report = dask_build
     manifest = json.loads((out / "nquads" / "manifest.json").read_text(encoding="utf-8"))
@@ -114,7 +114,7 @@ def test_shards_bulk_load_into_oxigraph(dask_build, tmp_path):
 
 
 def test_shards_are_deterministic(cluster, corpus, dask_build, tmp_path):
-    from kg.distributed import build_dask
+    from kg.build.cluster import build_dask
 
     out, _ = dask_build
     again = tmp_path / "again"
@@ -153,7 +153,7 @@ def test_cli_engine_dask_with_its_own_local_cluster(tmp_path, corpus, dask_build
 def test_missing_dask_is_a_clear_error(tmp_path, corpus, monkeypatch):
     import sys
 
-    from kg.distributed import EngineError, build_dask
+    from kg.build.cluster import EngineError, build_dask
 
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(EngineError, match=r"kg\[dask\]"):
@@ -166,17 +166,17 @@ def test_a_crash_in_one_document_is_skipped_on_dask(tmp_path, monkeypatch):
     distributed = pytest.importorskip("dask.distributed")
     import logging
 
-    import kg.pipeline
-    from kg.distributed import build_dask
+    import kg.build.document
+    from kg.build.cluster import build_dask
 
-    real = kg.pipeline.process_document
+    real = kg.build.document.process_document
 
     def flaky(doc, lexicons=()):
         if "爆炸" in doc.text:
             raise IndexError("simulated extractor bug")
         return real(doc, lexicons)
 
-    monkeypatch.setattr(kg.pipeline, "process_document", flaky)  # in-process workers see the patch
+    monkeypatch.setattr(kg.build.document, "process_document", flaky)  # in-process workers see the patch
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     body = EXTRA["x1.txt"]
@@ -196,8 +196,8 @@ def test_any_file_order_any_engine_same_bytes(cluster, corpus, tmp_path):
     """The same files in three orders through -j 1, -j 2 and the dask engine: one graph, byte for byte."""
     import random
 
-    from kg.distributed import build_dask
-    from kg.pipeline import discover
+    from kg.build.cluster import build_dask
+    from kg.build import discover
 
     files = [p for p, _ in discover([corpus])]
     orders = [random.Random(seed).sample(files, len(files)) for seed in (1, 2, 3)]

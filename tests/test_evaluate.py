@@ -1,4 +1,4 @@
-"""kg.evaluate and `kg eval`: hand-computed figures on small fixtures, agreement with the
+"""kg.eval.score and `kg eval`: hand-computed figures on small fixtures, agreement with the
 reference scorer (shared/tools/kg_score.py), gold validation and CLI exit codes."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluate import ALL, GoldError, evaluate, fold, max_matching
-from kg.vocab import ENTITY_CLASSES
+from kg.eval.score import ALL, GoldError, evaluate, fold, max_matching
+from kg.rdf.vocab import ENTITY_CLASSES
 
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "eval"
@@ -322,9 +322,9 @@ def reference(kg_score, graph: Path, gold: list[Path], only_docs=None):
     """The reference report, and the gold entity kg_score resolves each ambiguous node to.
 
     kg_score resolves a node whose names point to several gold entities (of the node's own
-    types) by set order, which varies between processes; kg.evaluate breaks such ties
+    types) by set order, which varies between processes; kg.eval.score breaks such ties
     reproducibly. To compare the rest exactly, the test reads kg_score's choices in this process
-    (same set objects, same order) and makes kg.evaluate take them too (see `agreeing`).
+    (same set objects, same order) and makes kg.eval.score take them too (see `agreeing`).
     """
     entities, relations, _ = kg_score.load_gold(gold, only_docs)
     types, names, rels = kg_score.load_graph(graph)
@@ -343,8 +343,8 @@ def reference(kg_score, graph: Path, gold: list[Path], only_docs=None):
 
 
 def agreeing(graph, gold, choices, monkeypatch, only_docs=None):
-    """kg.evaluate's report with kg_score's choices for ambiguous nodes."""
-    import kg.evaluate as ev
+    """kg.eval.score's report with kg_score's choices for ambiguous nodes."""
+    import kg.eval.score as ev
 
     real = ev._resolver
 

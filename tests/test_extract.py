@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.extract import REGISTRY, Context, extract, extractor
-from kg.ingest import make_document
-from kg.pipeline import resources
+from kg.extract.context import Context
+from kg.extract.registry import EXTRACTORS, extract, get
+from kg.ingest.reader import make_document
+from kg.build.document import resources
 
 
 def context(text: str, lexicons: tuple = ()) -> Context:
@@ -31,7 +32,7 @@ def check_offsets(ctx, spans):
 
 
 def found(spans, label=None):
-    return [s.text for s in spans if label is None or s.label == label]
+    return [s.text for s in spans if label is None or s.type == label]
 
 
 # ---------------------------------------------------------------------------- suffix
@@ -55,7 +56,7 @@ def test_suffix_company_after_verb():
 def test_generic_names_are_not_entities(text, generic):
     spans = spans_of(text)
     start = make_document(text).text.index(generic)
-    assert not [s for s in spans if s.start < start + len(generic) and start < s.end and s.label != "Industry"], spans
+    assert not [s for s in spans if s.start < start + len(generic) and start < s.end and s.type != "Industry"], spans
 
 
 # ---------------------------------------------------------------------------- enumerations
@@ -64,7 +65,7 @@ def test_generic_names_are_not_entities(text, generic):
 def test_enumeration_gives_one_span_per_item():
     spans = spans_of("支持甲乙科技、丙丁制药、戊己集团等企业做大做强。")
     assert found(spans, "Enterprise") == ["甲乙科技", "丙丁制药", "戊己集团"]
-    assert {s.rule for s in spans if s.label == "Enterprise"} <= {"enum.enterprise", "suffix.enterprise"}
+    assert {s.rule for s in spans if s.type == "Enterprise"} <= {"enum.enterprise", "suffix.enterprise"}
 
 
 def test_enumeration_needs_a_list():
@@ -79,7 +80,7 @@ def test_industry_compound_is_split():
     lex = resources()[0]
     for term in ("新能源", "新材料"):
         entry = lex.lookup(term)
-        if entry is None or entry.label != "Industry":
+        if entry is None or entry.type != "Industry":
             pytest.skip(f"{term} is not an Industry in the lexicon")
     spans = spans_of("打造新能源新材料千亿级产业集群。")
     assert found(spans, "Industry") == ["新能源", "新材料"]
@@ -106,7 +107,7 @@ def test_industry_scale_words_and_tail_are_trimmed():
 def test_official_next_to_post(text, name):
     spans = spans_of(text)
     assert found(spans, "Official") == [name]
-    assert {s.rule for s in spans if s.label == "Official"} == {"official.title_name"}
+    assert {s.rule for s in spans if s.type == "Official"} == {"official.title_name"}
 
 
 def test_no_official_without_post():
@@ -123,7 +124,7 @@ def test_official_before_post_followed_by_speech_verb():
 def test_focus_references():
     spans = spans_of("新区要加快发展。我区将继续努力,全区上下一心。", {"ref"})
     assert [(s.text, s.rule) for s in spans] == [("新区", "ref.focus"), ("我区", "ref.focus"), ("全区", "ref.focus")]
-    assert all(s.label == "Zone" for s in spans)
+    assert all(s.type == "Zone" for s in spans)
 
 
 def test_no_reference_inside_a_longer_word():
@@ -139,8 +140,8 @@ def test_every_extractor_rule_id_starts_with_its_name():
     seen = set()
     for text in texts:
         ctx = context(text)
-        for name, fn in REGISTRY.items():
-            spans = list(fn(ctx))
+        for name in EXTRACTORS:
+            spans = list(get(name)(ctx))
             check_offsets(ctx, spans)
             for s in spans:
                 assert s.rule.startswith(name + "."), (name, s)
@@ -148,10 +149,13 @@ def test_every_extractor_rule_id_starts_with_its_name():
     assert {"gazetteer", "suffix", "enum", "official", "ref"} <= seen
 
 
-def test_registering_a_name_twice_is_refused():
-    name = next(iter(REGISTRY))
-    with pytest.raises(ValueError, match="twice"):
-        extractor(name)(lambda ctx: iter(()))
+def test_an_unknown_extractor_name_is_refused_with_the_known_ones():
+    with pytest.raises(KeyError, match="no extractor 'nosuch'; known: gazetteer, suffix"):
+        get("nosuch")
+
+
+def test_every_registered_extractor_resolves_to_a_function():
+    assert all(callable(get(name)) for name in EXTRACTORS)
 
 
 def test_extract_by_name_runs_only_those():
@@ -166,7 +170,7 @@ def test_user_lexicon_entries_are_found_and_suppression_works(tmp_path):
     ctx = context("庚辛科技落户兰州新区。", (str(path),))
     spans = extract(ctx)
     check_offsets(ctx, spans)
-    ent = [s for s in spans if s.label == "Enterprise"]
+    ent = [s for s in spans if s.type == "Enterprise"]
     assert [(s.text, s.name) for s in ent] == [("庚辛科技", "庚辛未来科技")]
     assert not [s for s in spans if "兰州新区" in s.text]
     # without the user lexicon the zone is known
@@ -177,8 +181,8 @@ def test_seed_spans_keep_offsets(seed_docs):
     lex, gaz, aff = resources()
     for doc in seed_docs.values():
         ctx = Context(doc, lex, gaz, aff)
-        for fn in REGISTRY.values():
-            check_offsets(ctx, list(fn(ctx)))
+        for name in EXTRACTORS:
+            check_offsets(ctx, list(get(name)(ctx)))
         check_offsets(ctx, extract(ctx))
 
 

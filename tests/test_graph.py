@@ -1,4 +1,4 @@
-"""kg.graph and the written graph: opaque stable IRIs, escaping, evidence offsets, byte stability."""
+"""kg.rdf.writer and the written graph: opaque stable IRIs, escaping, evidence offsets, byte stability."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from kg.graph import GraphBuilder, doc_iri, entity_iri, literal
-from kg.pipeline import build
-from kg.resolve import Entity
-from kg.vocab import DEFAULT_BASE, ENTITY_CLASSES, NS
+from kg.rdf.writer import GraphBuilder, doc_iri, entity_iri, literal
+from kg.build import build
+from kg.model import Entity
+from kg.rdf.vocab import DEFAULT_BASE, ENTITY_CLASSES, NS
 
 K = Namespace(NS)
 OPAQUE = re.compile(re.escape(DEFAULT_BASE)
@@ -43,7 +43,7 @@ def test_entity_iri_identity():
 
 def test_iris_stable_across_processes():
     """IRIs come from a content hash, not Python's salted hash(): another process agrees."""
-    code = ("from kg.graph import entity_iri, doc_iri;"
+    code = ("from kg.rdf.writer import entity_iri, doc_iri;"
             "print(entity_iri('Enterprise', '兰州科近泰基新技术有限责任公司'), doc_iri('seeds/x.txt'))")
     outs = set()
     for seed in ("1", "2"):

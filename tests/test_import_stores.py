@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import store as kstore
+from kg.query import store as kstore
 from kg.cli import main
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.pipeline import build
-from kg.storebuild import ResultStore, StoreBuildError, apply_diff
+from kg.build import build
+from kg.build.store import ResultStore, StoreBuildError, apply_diff
 
 DOCS = {
     "a.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。\n",

@@ -1,4 +1,4 @@
-"""kg.ingest: encodings, unreadable inputs, web-page furniture, metadata and sentence offsets."""
+"""kg.ingest.reader: encodings, unreadable inputs, web-page furniture, metadata and sentence offsets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.errors import InputError
-from kg.ingest import detect_encoding, make_document, read_document, split_sentences
+from kg.ingest.reader import detect_encoding, make_document, read_document, split_sentences
 
 SIMPLIFIED = "兰州新区位于甘肃省兰州市,重点发展新材料产业和装备制造产业。"
 TRADITIONAL = "蘭州新區位於甘肅省蘭州市,重點發展新材料產業和裝備製造產業。"
@@ -147,7 +147,7 @@ def test_furniture_lines_are_dropped():
 def test_furniture_yields_no_entities(write_corpus, tmp_path):
     from rdflib import RDFS, Graph
 
-    from kg.pipeline import build
+    from kg.build import build
 
     page = write_corpus({"page.txt": WEB_PAGE})
     # the same enterprise sentence in the body is extracted, so its absence above is the furniture rule
@@ -194,7 +194,7 @@ def test_metadata(text, expected):
 
 
 def test_speaker_and_speech_date():
-    from kg.pipeline import process_document
+    from kg.build.document import process_document
 
     doc = make_document("在兰州新区高新技术企业座谈会上的讲话\n甘肃省省长 任振鹤\n(2024年3月19日)\n"
                         "同志们:\n今天到新区来,专门调研高新技术企业发展情况。\n")

@@ -1,5 +1,5 @@
 """The general-knowledge data files: kg/data/regions.tsv, zones.tsv, industries.tsv and the SKOS
-scheme ontology/industries.ttl, read strictly by a small reader of their own (not kg.datafile), and
+scheme ontology/industries.ttl, read strictly by a small reader of their own (not kg.data), and
 the generators in kg/data/make/ on small made-up inputs."""
 
 from __future__ import annotations

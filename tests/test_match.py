@@ -1,4 +1,4 @@
-"""kg.match: the one overlap policy (longest, then priority, then earliest) and the gazetteer."""
+"""kg.extract.match: the one overlap policy (longest, then priority, then earliest) and the gazetteer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.match import Gazetteer, filter_spans
+from kg.extract.match import Gazetteer, filter_spans
 from kg.model import Span
 
 TEXT = "甘肃省兰州市兰州新区科技有限公司"
@@ -58,7 +58,7 @@ spans_st = st.lists(
 
 def _reference_filter(spans):
     """The policy written the obvious (quadratic) way."""
-    from kg.match import span_key
+    from kg.extract.match import span_key
 
     taken = []
     for s in sorted(spans, key=span_key):

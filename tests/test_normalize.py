@@ -1,4 +1,4 @@
-"""kg.normalize: an input/output table per function, plus idempotence and length properties."""
+"""kg.text: an input/output table per function, plus idempotence and length properties."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kg import normalize as N
+from kg import text as N
 
 # ---------------------------------------------------------------------------- tables
 

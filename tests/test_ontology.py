@@ -1,4 +1,4 @@
-"""The ontology (ontology/kg.ttl), its SHACL shapes (ontology/shapes.ttl) and kg.validate."""
+"""The ontology (ontology/kg.ttl), its SHACL shapes (ontology/shapes.ttl) and kg.rdf.validate."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from kg.errors import DataFileError, InputError
-from kg.validate import ValidationResult, ontology_dir, validate
-from kg.vocab import ENTITY_CLASSES, KG, NS, OTHER_CLASSES, RELATIONS, TERMS
+from kg.rdf.validate import ValidationResult, ontology_dir, validate
+from kg.rdf.vocab import ENTITY_CLASSES, KG, NS, OTHER_CLASSES, RELATIONS, TERMS
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample_graph.ttl"
@@ -56,7 +56,7 @@ def _langs(graph: Graph, subject, predicate) -> set[str]:
     return {o.language for o in graph.objects(subject, predicate) if isinstance(o, Literal)}
 
 
-# --- (a) the ontology declares exactly the terms of kg.vocab -------------------------
+# --- (a) the ontology declares exactly the terms of kg.rdf.vocab -------------------------
 
 
 def test_ontology_header(onto):
@@ -253,7 +253,7 @@ def test_report_text_names_each_defect_briefly(bad_result):
 
 
 def test_sparql_constraints_give_the_same_results_as_pyshacl(bad_result):
-    """kg.validate runs shapes.ttl's SPARQL constraints itself (once per graph, not once
+    """kg.rdf.validate runs shapes.ttl's SPARQL constraints itself (once per graph, not once
     per node); plain pySHACL on the unmodified shapes must report the same results."""
     pyshacl = pytest.importorskip("pyshacl")
     shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")

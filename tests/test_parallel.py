@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import pipeline
+from kg.build import document, merge, timing
 from kg.errors import InputError
-from kg.graph import GraphBuilder, SpoolingGraphBuilder
-from kg.pipeline import EntityTable, build, discover, graph_turtle, process_path
+from kg.rdf.writer import GraphBuilder, SpoolingGraphBuilder
+from kg.build import build, discover
+from kg.build.document import process_path
+from kg.build.merge import EntityTable, graph_turtle
 
 from conftest import copy_seeds
 
@@ -62,8 +64,8 @@ def test_input_order_does_not_matter(corpus, reference, tmp_path):
 def test_streaming_writer_matches_the_in_memory_graph(corpus, reference, tmp_path, monkeypatch):
     """Results spooled to a file and the graph spilled in partitions: still the reference bytes,
     which are also what the all-in-memory `graph_turtle` gives."""
-    monkeypatch.setattr(pipeline, "SPOOL_BYTES", 1000)
-    monkeypatch.setattr(pipeline, "GRAPH_BUFFER_CHARS", 2000)
+    monkeypatch.setattr(merge, "SPOOL_BYTES", 1000)
+    monkeypatch.setattr(merge, "GRAPH_BUFFER_CHARS", 2000)
     report = build([corpus], tmp_path / "out", jobs=1)
     assert Path(report.output).read_bytes() == reference
     results = [process_path(p, rel) for p, rel in discover([corpus])]
@@ -75,9 +77,9 @@ def test_streaming_writer_matches_the_in_memory_graph(corpus, reference, tmp_pat
 
 def test_entity_table_is_order_independent():
     """Results folded in any order merge like resolve.merge over path-sorted results."""
-    from kg.ingest import make_document
-    from kg.pipeline import process_document
-    from kg.resolve import merge
+    from kg.ingest.reader import make_document
+    from kg.build.document import process_document
+    from kg.resolve.corpus import merge
 
     texts = {"b.txt": "恒瑞科技有限公司落户华泰新区。", "a.txt": "恒瑞科技有限公司位于华泰新区。恒瑞重点发展生物医药产业。",
              "c.txt": "恒瑞科技与华泰新区合作。"}
@@ -98,8 +100,9 @@ def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
     """The corpus merge gives what resolve.merge gives, and their shared short-name join (binary
     search) what a pairwise scan gives, on names built from a few characters so that many are
     prefixes of others."""
-    from kg.normalize import fold_name
-    from kg.resolve import DocResult, Entity, Fact, join_short_names, merge
+    from kg.text import fold_name
+    from kg.model import DocResult, Entity, Fact
+    from kg.resolve.corpus import join_short_names, merge
 
     rng = random.Random(seed)
     chars, tails = "恒瑞科技华泰宏远", ["", "", "", "有限公司", "集团", "研究院"]
@@ -132,15 +135,15 @@ def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
     assert mapped == [(f.subject, f.object) for f in facts]
     assert remap and len(expected) < len({k for r in docs for k in r.entities})  # some names were joined
     # both merges share join_short_names: check its binary search against the plain pairwise scan
-    from kg.resolve import lexicon_suffixes
+    from kg.resolve.corpus import complete_suffixes
 
-    complete = tuple(suf for suf, _, strong, _ in lexicon_suffixes() if strong)
+    complete = complete_suffixes()
     before = EntityTable()
     for r in docs:
         before.add(r)
     pairwise = {}
     for label in ("Enterprise", "Organization"):
-        group = [e for e in before.entities.values() if e.label == label]
+        group = [e for e in before.entities.values() if e.type == label]
         for short in group:
             longer = [e for e in group if e is not short and len(e.name) > len(short.name)
                       and e.name.startswith(short.name)]
@@ -207,13 +210,13 @@ def test_progress_counts_every_file_with_workers(corpus, tmp_path):
 
 
 def test_timing_hooks(corpus, tmp_path):
-    assert pipeline.timings() is None
+    assert timing.timings() is None
     try:
-        pipeline.enable_timing(True)
+        timing.enable_timing(True)
         report = build([corpus], tmp_path, jobs=2)
     finally:
-        pipeline.enable_timing(False)
-    assert set(report.stages) == set(pipeline.STAGES)
+        timing.enable_timing(False)
+    assert set(report.stages) == set(timing.STAGES)
     for stage in ("ingest", "segmentation", "extraction", "graph", "serialisation"):
         assert report.stages[stage] > 0, stage
     assert build([corpus], tmp_path, jobs=1).stages == {}
@@ -223,14 +226,14 @@ def test_timing_hooks(corpus, tmp_path):
 def test_worker_bug_skips_the_document_and_names_it(corpus, reference, tmp_path, monkeypatch, jobs):
     """An unexpected error (a bug, not a bad input) hit by one document skips that document with
     its name, the exception type and message on one line; the others are built."""
-    real = pipeline.process_document
+    real = document.process_document
 
     def flaky(doc, lexicons=()):
         if "恒瑞科技" in doc.text:
             raise KeyError("line one\nline two")
         return real(doc, lexicons)
 
-    monkeypatch.setattr(pipeline, "process_document", flaky)
+    monkeypatch.setattr(document, "process_document", flaky)
     report = build([corpus], tmp_path / "out", jobs=jobs)
     assert [(Path(p).name, m) for p, m in report.failed] == [
         ("x1.txt", f"{corpus / 'more' / 'x1.txt'}: internal error KeyError: 'line one\\nline two'"),
@@ -246,7 +249,7 @@ def test_worker_bug_in_every_document(corpus, tmp_path, monkeypatch, jobs):
     def boom(doc, lexicons=()):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(pipeline, "process_document", boom)
+    monkeypatch.setattr(document, "process_document", boom)
     with pytest.raises(InputError, match="no document could be read"):
         build([corpus], tmp_path / "a", jobs=jobs)
     with pytest.raises(InputError, match=r"\.txt: internal error ZeroDivisionError: boom$"):
@@ -282,10 +285,10 @@ def test_stage_times_are_counted_once(corpus, tmp_path):
     import time
 
     try:
-        pipeline.enable_timing(True)
+        timing.enable_timing(True)
         t0 = time.perf_counter()
         report = build([corpus], tmp_path, jobs=1)
         elapsed = time.perf_counter() - t0
     finally:
-        pipeline.enable_timing(False)
+        timing.enable_timing(False)
     assert 0 < sum(report.stages.values()) <= elapsed

@@ -1,4 +1,4 @@
-"""kg.pipeline.build end to end: golden graph, SHACL conformance, failure isolation, safe output.
+"""kg.build.driver.build end to end: golden graph, SHACL conformance, failure isolation, safe output.
 
 The golden graph is tests/golden/graph.ttl, built from tests/golden/corpus/. When extraction
 rules change on purpose, regenerate it and review the diff:
@@ -15,9 +15,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from kg.errors import InputError
-from kg.pipeline import build, discover
-from kg.validate import validate
-from kg.vocab import ENTITY_CLASSES, NS
+from kg.build import build, discover
+from kg.rdf.validate import validate
+from kg.rdf.vocab import ENTITY_CLASSES, NS
 
 K = Namespace(NS)
 GOLDEN = Path(__file__).parent / "golden"

@@ -13,9 +13,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import kg.normalize as N
+import kg.text as N
 from kg.errors import InputError
-from kg.ingest import MAX_SENTENCE, make_document, read_document
+from kg.ingest.reader import MAX_SENTENCE, make_document, read_document
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
@@ -81,8 +81,9 @@ def _check_offsets(doc) -> None:
 @SETTINGS
 @given(text=TEXTS)
 def test_every_sentence_span_and_evidence_points_at_its_text(text):
-    from kg.extract import Context, extract
-    from kg.pipeline import process_document, resources
+    from kg.extract.context import Context
+    from kg.extract.registry import extract
+    from kg.build.document import process_document, resources
 
     doc = make_document(text)
     _check_offsets(doc)
@@ -118,8 +119,9 @@ def _round_trip(tmp: Path, names: list[str], sentence: str) -> tuple[set, set]:
     from rdflib import RDFS, Graph
     from rdflib.namespace import SKOS
 
-    from kg.pipeline import graph_turtle, process_path
-    from kg.resolve import merge
+    from kg.build.document import process_path
+    from kg.build.merge import graph_turtle
+    from kg.resolve.corpus import merge
 
     n = next(_counter)
     lexicon = tmp / f"lex{n}.tsv"   # a new path each time: lexicons are cached by path
@@ -164,7 +166,7 @@ def test_whatever_is_extracted_comes_back_from_turtle(names):
 @given(names=st.lists(_HOSTILE_NAME, min_size=1, max_size=4, unique=True))
 @example(names=['兰"""\\<http://x/>#@zh有限公司', "甘{}|^`%20有限公司"])
 def test_hostile_names_are_labels_exactly(names):
-    from kg.lexicon import clean
+    from kg.extract.lexicon import clean
 
     with tempfile.TemporaryDirectory() as tmp:
         held, back = _round_trip(Path(tmp), names, "{}落户兰州新区。\n")
@@ -200,7 +202,7 @@ BYTES = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=BYTES)
 def test_reading_any_bytes_gives_a_document_or_one_input_error(data):
-    from kg.pipeline import process_document
+    from kg.build.document import process_document
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.txt"
@@ -218,7 +220,7 @@ def test_reading_any_bytes_gives_a_document_or_one_input_error(data):
 @FEW
 @given(data=BYTES)
 def test_build_with_any_bytes_builds_the_good_document(data):
-    from kg.pipeline import build
+    from kg.build import build
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.cli import main
-from kg import store as kstore
+from kg.query import store as kstore
 
 DATA = Path(__file__).parent / "data"
 KG = "https://w3id.org/policykg/ns#"

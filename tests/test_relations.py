@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest import make_document
-from kg.pipeline import process_document
+from kg.ingest.reader import make_document
+from kg.build.document import process_document
 
 
 def facts_of(text: str, lexicons: tuple = ()) -> set[tuple]:
@@ -21,7 +21,7 @@ def facts_of(text: str, lexicons: tuple = ()) -> set[tuple]:
 
 def entities_of(text: str, lexicons: tuple = ()) -> dict[str, str]:
     result = process_document(make_document(text, path="t.txt"), lexicons)
-    return {ent.name: ent.label for ent in result.entities.values()}
+    return {ent.name: ent.type for ent in result.entities.values()}
 
 
 def test_posts_before_a_name_and_the_body_they_serve():
@@ -116,7 +116,7 @@ def test_user_lexicon_can_suppress_a_name(tmp_path):
 ])
 def test_bad_user_lexicon_names_file_and_line(tmp_path, body, problem):
     from kg.errors import DataFileError
-    from kg.lexicon import load
+    from kg.extract.lexicon import load
 
     path = tmp_path / "bad.tsv"
     path.write_text(body, encoding="utf-8")
@@ -335,7 +335,7 @@ def test_a_name_before_a_legal_form_is_a_company_even_without_a_proper_name_toke
 def test_abbreviated_zone_kind_joins_the_full_name_in_the_same_document(short, full):
     result = process_document(make_document(f"{full}举行签约仪式。{short}将聚焦工程机械产业。{short}加快发展。",
                                             path="t.txt"))
-    zones = [e for e in result.entities.values() if e.label == "Zone"]
+    zones = [e for e in result.entities.values() if e.type == "Zone"]
     assert [z.name for z in zones] == [full] and short in zones[0].aliases
 
 
@@ -349,7 +349,7 @@ def test_short_and_full_zone_forms_count_together_for_the_focus():
 def test_bare_kind_reference_reaches_a_focal_zone_named_in_full():
     result = process_document(make_document(
         "苏州高新技术产业开发区召开大会。苏州高新技术产业开发区加快发展。高新区将重点发展生物医药产业。", path="t.txt"))
-    zone = next(e for e in result.entities.values() if e.label == "Zone")
+    zone = next(e for e in result.entities.values() if e.type == "Zone")
     assert zone.name == "苏州高新技术产业开发区" and "高新区" in zone.aliases
 
 

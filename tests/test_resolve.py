@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from kg.ingest import make_document
-from kg.pipeline import build, process_document
-from kg.resolve import DocResult, Entity, Fact, _abbreviates, merge
-from kg.vocab import NS
+from kg.ingest.reader import make_document
+from kg.build import build
+from kg.build.document import process_document
+from kg.model import DocResult, Entity, Fact
+from kg.resolve.document import _abbreviates
+from kg.resolve.corpus import merge
+from kg.rdf.vocab import NS
 
 K = Namespace(NS)
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from kg.errors import InputError, KgError
-from kg.ingest import MAX_SENTENCE, decode, iso_date, make_document, read_document, split_sentences
-from kg.vocab import NS
+from kg.ingest.reader import MAX_SENTENCE, decode, iso_date, make_document, read_document, split_sentences
+from kg.rdf.vocab import NS
 
 K = Namespace(NS)
 HOSTILE = Path(__file__).parent / "data" / "hostile"
@@ -111,7 +111,7 @@ def _rel(name: str) -> str:
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
     """All cases plus one plain good document, built once (in this process)."""
-    from kg.pipeline import build
+    from kg.build import build
 
     base = tmp_path_factory.mktemp("hostile")
     corpus = base / "corpus"
@@ -183,7 +183,7 @@ def test_graph_of_hostile_corpus_loads_in_pyoxigraph(hostile_build):
 
 
 def test_symbols_are_not_glued_to_names(tmp_path):
-    from kg.pipeline import process_document
+    from kg.build.document import process_document
 
     doc = make_document("🚀兰州新区位于甘肃省。★兰州新区重点发展生物医药产业。\ufffd兰州新区召开会议。")
     names = {e.name for e in process_document(doc).entities.values()}
@@ -225,7 +225,7 @@ def test_damaged_utf8_is_read_with_replacement_and_a_warning(tmp_path):
 def test_damage_is_logged_when_no_warning_list_is_given(tmp_path, caplog):
     path = tmp_path / "damaged.txt"
     path.write_bytes(_damaged_utf8())
-    with caplog.at_level("WARNING", logger="kg.ingest"):
+    with caplog.at_level("WARNING", logger="kg.ingest.reader"):
         read_document(path)
     assert [r.getMessage() for r in caplog.records] == [f"{path}: 2 undecodable byte(s) replaced with U+FFFD (read as utf-8)"]
 
@@ -366,9 +366,9 @@ def test_long_runs_are_cut_at_a_soft_break_when_there_is_one():
 
 
 def test_size_limit_is_a_one_line_refusal(tmp_path, monkeypatch):
-    import kg.ingest
+    import kg.ingest.reader
 
-    monkeypatch.setattr(kg.ingest, "MAX_BYTES", 100)
+    monkeypatch.setattr(kg.ingest.reader, "MAX_BYTES", 100)
     path = tmp_path / "big.txt"
     path.write_bytes(BODY.encode() * 10)
     with pytest.raises(InputError) as err:
@@ -427,7 +427,7 @@ def test_iso_date_only_gives_real_dates(value, expected):
 
 
 def test_one_megabyte_line_builds(tmp_path):
-    from kg.pipeline import build
+    from kg.build import build
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -438,7 +438,7 @@ def test_one_megabyte_line_builds(tmp_path):
 
 
 def test_hundred_megabyte_file_is_refused_and_the_rest_built(tmp_path):
-    from kg.pipeline import build
+    from kg.build import build
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -458,17 +458,17 @@ def test_hundred_megabyte_file_is_refused_and_the_rest_built(tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_crash_in_one_document_does_not_stop_the_others(tmp_path, monkeypatch, jobs):
-    import kg.pipeline
-    from kg.pipeline import build
+    import kg.build.document
+    from kg.build import build
 
-    real = kg.pipeline.process_document
+    real = kg.build.document.process_document
 
     def flaky(doc, lexicons=()):
         if "爆炸" in doc.text:
             raise IndexError("simulated extractor bug")
         return real(doc, lexicons)
 
-    monkeypatch.setattr(kg.pipeline, "process_document", flaky)  # worker processes fork from here
+    monkeypatch.setattr(kg.build.document, "process_document", flaky)  # worker processes fork from here
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(BODY, encoding="utf-8")
@@ -548,11 +548,11 @@ def _snapshot(out: Path) -> dict:
 
 _CHILD = textwrap.dedent("""
     import os, sys, time
-    import kg.ingest
-    from kg.pipeline import build
+    import kg.ingest.reader
+    from kg.build import build
 
     corpus, out, when = sys.argv[1], sys.argv[2], sys.argv[3]
-    real_read, real_replace = kg.ingest.read_document, os.replace
+    real_read, real_replace = kg.ingest.reader.read_document, os.replace
     state = {"n": 0}
 
     def pause():
@@ -570,7 +570,7 @@ _CHILD = textwrap.dedent("""
             pause()
         return real_replace(src, dst, *args, **kwargs)
 
-    kg.ingest.read_document = read
+    kg.ingest.reader.read_document = read
     os.replace = replace
     build([corpus], out, jobs=1)
     print("finished", flush=True)
@@ -608,7 +608,7 @@ def test_interrupted_build_leaves_previous_output(tmp_path, previous, when, sig)
 
 
 def test_bad_base_fails_before_touching_output(tmp_path, previous):
-    from kg.pipeline import build
+    from kg.build import build
 
     out, files = previous
     corpus = tmp_path / "corpus"
@@ -663,7 +663,7 @@ def test_atomic_writer_text_mode_writes_exact_newlines(tmp_path):
 
 
 def _hostile_names() -> list[str]:
-    from kg.datafile import read_tsv
+    from kg.data import read_tsv
 
     return [r["name"] for r in read_tsv(HOSTILE / "names.tsv", ("name", "type", "aliases"), required=("name",))]
 
@@ -671,7 +671,7 @@ def _hostile_names() -> list[str]:
 @pytest.fixture(scope="module")
 def names_build(tmp_path_factory):
     """One document per hostile name (user lexicon tests/data/hostile/names.tsv)."""
-    from kg.pipeline import build
+    from kg.build import build
 
     base = tmp_path_factory.mktemp("names")
     corpus = base / "corpus"
@@ -716,7 +716,7 @@ def test_hostile_names_round_trip_in_pyoxigraph(names_build):
 
 @pytest.mark.parametrize("fmt, rdflib_format", [("nt", "nt"), ("jsonld", "json-ld"), ("ttl", "turtle")])
 def test_hostile_names_survive_export(names_build, fmt, rdflib_format):
-    export = pytest.importorskip("kg.export")
+    export = pytest.importorskip("kg.query.export")
     from rdflib.compare import isomorphic
 
     base, report = names_build
@@ -733,7 +733,7 @@ def test_hostile_names_survive_export(names_build, fmt, rdflib_format):
 def test_literals_parse_back_unchanged_in_both_parsers(value):
     import pyoxigraph as ox
 
-    from kg.graph import literal
+    from kg.rdf.writer import literal
 
     ttl = f"<http://x/s> <http://x/p> {literal(value)} .\n"
     assert Graph().parse(data=ttl, format="turtle").value(URIRef("http://x/s"), URIRef("http://x/p")) == \
@@ -745,7 +745,7 @@ def test_literals_parse_back_unchanged_in_both_parsers(value):
 def test_lone_surrogates_become_replacement_characters():
     import pyoxigraph as ox
 
-    from kg.graph import literal
+    from kg.rdf.writer import literal
 
     ttl = f"<http://x/s> <http://x/p> {literal('a' + chr(0xD800) + 'b')} .\n".encode("utf-8")
     [quad] = list(ox.parse(ttl, format=ox.RdfFormat.TURTLE))
@@ -753,7 +753,7 @@ def test_lone_surrogates_become_replacement_characters():
 
 
 def test_ordinary_literals_are_written_as_before():
-    from kg.graph import literal
+    from kg.rdf.writer import literal
 
     assert literal("兰州新区") == '"兰州新区"@zh'
     assert literal('a"b\\c\nd\x7f') == '"a\\"b\\\\c\\nd\\u007F"@zh'
@@ -761,7 +761,7 @@ def test_ordinary_literals_are_written_as_before():
 
 
 def test_iri_percent_encodes_what_an_iri_cannot_hold():
-    from kg.graph import iri
+    from kg.rdf.writer import iri
 
     assert iri("https://w3id.org/policykg/industry/C13") == "<https://w3id.org/policykg/industry/C13>"
     assert iri('http://x/a b<c>"d{e}|f^g`h\\i\nj') == "<http://x/a%20b%3Cc%3E%22d%7Be%7D%7Cf%5Eg%60h%5Ci%0Aj>"
@@ -769,7 +769,7 @@ def test_iri_percent_encodes_what_an_iri_cannot_hold():
 
 @pytest.mark.parametrize("base", ["http://x/a b/", "http://x/<y>/", "no-scheme/", "http://x/a", "http://x/a#b#"])
 def test_bad_base_iri_is_refused(base):
-    from kg.graph import GraphBuilder
+    from kg.rdf.writer import GraphBuilder
 
     with pytest.raises(KgError, match="base IRI"):
         GraphBuilder(base)
@@ -777,7 +777,7 @@ def test_bad_base_iri_is_refused(base):
 
 @pytest.mark.parametrize("base", ["http://example.org/kg/", "https://w3id.org/policykg/id#", "urn:policykg:id/"])
 def test_good_base_iri_is_accepted(base):
-    from kg.graph import GraphBuilder
+    from kg.rdf.writer import GraphBuilder
 
     assert GraphBuilder(base).base == base
 
@@ -786,7 +786,7 @@ def test_good_base_iri_is_accepted(base):
 
 
 def test_same_corpus_in_any_file_order_gives_the_same_bytes(tmp_path):
-    from kg.pipeline import build
+    from kg.build import build
 
     readable = [c for c in CASES if c.reason is None and c.name != "long_line.txt"][:10]
     outputs = []
@@ -807,7 +807,7 @@ def test_same_corpus_in_any_file_order_gives_the_same_bytes(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_pipes_and_broken_links_in_a_folder_are_reported_not_lost(tmp_path):
-    from kg.pipeline import build
+    from kg.build import build
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import store as kstore
+from kg.query import store as kstore
 from kg.cli import main
-from kg.serve import make_server
+from kg.query.serve import make_server
 
 from conftest import stop_server
 

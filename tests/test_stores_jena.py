@@ -2,7 +2,7 @@
 
 Self-contained (no shared tools): the seed graph built by the session fixture is copied into a
 temporary folder, then
-- loaded into a fresh pyoxigraph Store (not through kg.store),
+- loaded into a fresh pyoxigraph Store (not through kg.query.store),
 - validated with Jena's `riot --validate` (strict: any warning fails), bulk-loaded into a fresh
   TDB2 database with `tdb2.tdbloader`, and counted and queried with `tdb2.tdbquery`,
 and each store must hold the same number of triples as kg's own graph and give the same answer
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import store as kstore
+from kg.query import store as kstore
 from kg.cli import main
 
 JAVA_DIR = Path("/usr/share/java")

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.viz import _vis_library, build_page_data, render
+from kg.viz.page import _vis_library, build_page_data, render
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample_graph.ttl"
@@ -33,7 +33,7 @@ XSS_TITLE = "<script>window.__xss=4</script>报告"
 
 
 def entity_counts(g: Graph) -> dict:
-    """Counts read from the graph with SPARQL, independently of kg.viz."""
+    """Counts read from the graph with SPARQL, independently of kg.viz.page."""
     q = """PREFIX kg: <https://w3id.org/policykg/ns#>
     SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
       ?e a ?c . VALUES ?c { kg:Zone kg:Region kg:Enterprise kg:Organization kg:Official kg:Industry kg:Project } }"""
@@ -167,7 +167,7 @@ def test_injection_payloads_are_escaped(tmp_path):
     assert XSS_SENTENCE in [e["sentence"] for e in data["evidence"]]
     assert data["title"] == XSS_TITLE
     # the page script writes strings with textContent only
-    app = (Path(__file__).parents[1] / "kg" / "static" / "viz.js").read_text(encoding="utf-8")
+    app = (Path(__file__).parents[1] / "kg" / "viz" / "static" / "viz.js").read_text(encoding="utf-8")
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", app)
 
 

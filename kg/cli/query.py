@@ -1,0 +1,186 @@
+"""`kg query`, `kg serve`, `kg export`: thin click commands over kg.store, kg.serve, kg.export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
+
+
+def _fail(message: str) -> None:
+    """Print an error and exit 2 (bad usage or bad input)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _parse_params(values) -> dict[str, str]:
+    params = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--param {item!r}: expected KEY=VALUE, e.g. --param name=兰州新区")
+        params[key.strip()] = value
+    return params
+
+
+def _list_queries() -> None:
+    from ..query.store import named_queries
+
+    for name, q in named_queries().items():
+        click.echo(f"{name}\n    {q.title}")
+        if q.description:
+            click.echo(f"    {q.description}")
+        for pname, required, help_ in q.params:
+            need = "required" if required else "optional"
+            click.echo(f"    --param {pname}=...  ({need}) {help_}")
+        click.echo("")
+
+
+@click.command()
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "query_file", type=click.Path(path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--name", "-n", "query_name", metavar="NAME",
+              help="Run a named query shipped with kg (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="Value for a $KEY placeholder, inserted as an escaped string literal.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="table",
+              show_default=True, help="SELECT: table/csv/tsv/json/xml; CONSTRUCT: table(=turtle)/"
+              "turtle/nt/json(JSON-LD). ASK prints true or false.")
+@click.option("--memory", is_flag=True,
+              help="Load the graph in memory instead of using the on-disk store next to it.")
+@click.option("--show", is_flag=True, help="Print the query with parameters and PREFIX lines "
+              "filled in (to paste into another store) instead of running it.")
+def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memory, show):
+    """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on GRAPH.
+
+    GRAPH is a .ttl/.nt/.nq/.trig file or an Oxigraph store folder. The first query builds an
+    on-disk store next to the file (GRAPH.oxigraph/), reused until the file changes.
+    The prefixes kg: id: rdf: rdfs: skos: dcterms: prov: xsd: are predeclared.
+
+    \b
+    Examples:
+      kg query output/graph.ttl --list
+      kg query output/graph.ttl --name enterprises-by-zone --param zone=兰州新区
+      kg query output/graph.ttl --name evidence-for --param name=兰州新区 --format csv
+      kg query output/graph.ttl 'SELECT ?z ?l WHERE { ?z a kg:Zone ; rdfs:label ?l }'
+    """
+    from ..errors import KgError
+    from ..query.store import named_queries, open_store, portable_query, run_query
+
+    if list_queries:
+        _list_queries()
+        return
+    if show and graph is not None and sparql is None and query_file is None and \
+            query_name is None:
+        sparql, graph = str(graph), None  # `kg query --show 'SELECT ...'`
+    if graph is None and not show:
+        _fail("missing GRAPH (a .ttl/.nt/.nq/.trig file or a store folder)")
+    sources = [x for x in (sparql, query_file, query_name) if x is not None]
+    if len(sources) != 1:
+        _fail("give exactly one of: a SPARQL string, --file Q.rq, --name NAME (see --list)")
+    param_values = _parse_params(params)
+    try:
+        if query_name is not None:
+            catalogue = named_queries()
+            if query_name not in catalogue:
+                _fail(f"no named query {query_name!r}; available: {', '.join(catalogue)}")
+            nq = catalogue[query_name]
+            text, bound, origin = nq.sparql, nq.bind(param_values), f"named query {query_name!r}"
+        elif query_file is not None:
+            try:
+                text = query_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                _fail(f"{query_file}: cannot read the query: {exc}")
+            bound, origin = param_values, str(query_file)
+        else:
+            text = sys.stdin.read() if sparql == "-" else sparql
+            bound, origin = param_values, "query"
+        if not text.strip():
+            _fail(f"{origin}: the query is empty")
+        if show:
+            click.echo(portable_query(text, bound))
+            return
+        store = open_store(graph, memory=memory)
+        try:
+            result = run_query(store, text, params=bound)
+        except KgError as exc:
+            _fail(f"{origin}: {exc}")
+        out = sys.stdout.buffer
+        result.write(out, fmt)
+        out.flush()
+    except KgError as exc:
+        _fail(str(exc))
+    except BrokenPipeError:  # `kg query ... | head`
+        sys.stderr.close()
+
+
+@click.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. Anything but localhost exposes the graph to the network.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Rows returned at most; longer results are cut (header X-KG-Truncated).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Queries that can run at the same time.")
+@click.option("--memory", is_flag=True, help="Load the graph in memory in each worker.")
+def serve(graph, host, port, timeout, max_rows, workers, memory):
+    """Serve GRAPH as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    \b
+    curl 'http://127.0.0.1:7878/sparql' -H 'Accept: text/csv' \\
+         --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+    """
+    from ..errors import KgError
+    from ..query.serve import make_server
+
+    try:
+        server = make_server(graph, host, port, timeout=timeout, max_rows=max_rows,
+                             workers=workers, memory=memory)
+    except KgError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host}: anyone who can reach this address can "
+                   f"query the graph.", err=True)
+    click.echo(f"Serving {graph} read-only at {server.url}  (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@click.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv"]),
+              help="nq/trig: one named graph per document; jsonld: with a .context.jsonld "
+                   "file; graphml/gexf: for Gephi, yEd, Cytoscape; csv: nodes.csv + edges.csv "
+                   "for neo4j-admin import (a folder, or a .zip if OUT ends in .zip).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="Output file or folder [default: next to GRAPH].")
+@click.option("--memory", is_flag=True, help="Do not use or build the on-disk store.")
+def export(graph, fmt, out, memory):
+    """Write GRAPH in another format, byte-for-byte the same on every run."""
+    from ..errors import KgError
+    from ..query.export import export as do_export
+
+    try:
+        written = do_export(graph, fmt, out, memory=memory)
+    except KgError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out or 'the export'}: {exc}")
+    for path in written:
+        click.echo(str(path))

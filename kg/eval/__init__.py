@@ -1,0 +1,1 @@
+"""Scoring a built graph against gold annotations (`kg eval`)."""

@@ -1,0 +1,235 @@
+"""What extractors share for one document: the Context (text, lexicon, cached tokens) and the
+affix automata derived from the lexicon (built once per set of resources)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import lru_cache
+from itertools import accumulate
+
+from ..model import Document, Span
+from .lexicon import Lexicon
+from .match import Gazetteer
+
+STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov", "zg", "ng"}
+WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
+FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
+PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
+ALL_KNOWN = ("Region", "Zone", "Organization", "Enterprise", "Industry", "Project")
+PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
+
+
+_NOT_OOV = frozenset(("x", "m", "eng", "vd", "p", "c", "r"))
+
+
+@lru_cache(maxsize=65536)
+def _known_word(word: str) -> bool:
+    import rjieba
+
+    return rjieba.has_word(word)
+
+
+class Context:
+    """What extractors share for one document: the text, the lexicon, cached tokenisations."""
+
+    def __init__(self, doc: Document, lex: Lexicon, gazetteer: Gazetteer, affixes: "Affixes"):
+        self.doc = doc
+        self.text = doc.text
+        self.lex = lex
+        self.gazetteer = gazetteer
+        self.affixes = affixes
+        self._tokens: dict[int, list[tuple[int, int, str, str]]] = {}
+        self._gaz: dict[int, list[Span]] = {}
+        self._ends: dict[int, list[int]] = {}
+        self._by_end: dict[tuple, dict] = {}
+
+    def tokens(self, sid: int) -> list[tuple[int, int, str, str]]:
+        """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""
+        toks = self._tokens.get(sid)
+        if toks is None:
+            import rjieba
+
+            sent = self.doc.sentences[sid]
+            tagged = rjieba.tag(sent.text)
+            ends = list(accumulate((len(w) for w, _ in tagged), initial=sent.start))
+            toks = [(a, b, w, t) for (w, t), a, b in zip(tagged, ends, ends[1:])]
+            text, first = self.text, sent.start
+            for i, (a, b, word, tag) in enumerate(toks):
+                if (b - a >= 2 and tag not in _NOT_OOV and tag[0] != "u"
+                        and (tag != "v" or a == first or text[a - 1] in PUNCT) and not _known_word(word)):
+                    toks[i] = (a, b, word, "oov")  # a word no dictionary knows: most often a proper name (定连, 蔚来)
+            self._ends[sid] = ends[1:]
+            self._tokens[sid] = toks
+        return toks
+
+    def gaz_spans(self, sid: int) -> list[Span]:
+        spans = self._gaz.get(sid)
+        if spans is None:
+            sent = self.doc.sentences[sid]
+            spans = []
+            for surface, s, e in self.gazetteer.find(self.text, sent.start, sent.end):
+                entry = self.lex.lookup(surface)
+                if entry is None or surface in self.lex.suppressed or surface in self.lex.abstract:
+                    continue
+                if surface != entry.name and e - s <= 2 and not self._token_aligned(sid, s):
+                    continue  # a short form glued inside another word (北海 in 西北海创)
+                spans.append(Span(s, e, surface, entry.type, f"gazetteer.{entry.type.lower()}",
+                                  priority=entry.priority, canonical=entry.name, sid=sid))
+            self._gaz[sid] = spans
+        return spans
+
+    def _gaz_by_end(self, sid: int, known: tuple) -> dict:
+        """Known-name spans of a sentence by where they end (cached per sentence and etype set)."""
+        key = (sid, known)
+        found = self._by_end.get(key)
+        if found is None:
+            found = self._by_end[key] = {g.end: g for g in self.gaz_spans(sid) if g.type in known}
+        return found
+
+    def _token_aligned(self, sid: int, pos: int) -> bool:
+        return any(t[0] == pos for t in self.tokens(sid))
+
+    def token_at(self, sid: int, pos: int):
+        """The token covering character pos-1 (the one a leftward walk from pos meets)."""
+        toks = self.tokens(sid)
+        ends = self._ends[sid]  # filled with the tokens
+        i = bisect_left(ends, pos)
+        if i < len(ends):
+            tok = toks[i]
+            if tok[0] < pos:
+                return tok
+        return None
+
+    def extend_left(self, sid: int, pos: int, *, max_chars: int = 18, floor: int | None = None,
+                    known: tuple = ("Region", "Zone", "Organization", "Enterprise"), company: bool = False) -> int:
+        """Walk left from pos over name-like material: nouns, names, numbers, masks, bracketed
+        place names, quoted names and known entities. Returns the new start."""
+        sent = self.doc.sentences[sid]
+        lo = max(sent.start, floor if floor is not None else sent.start)
+        text = self.text
+        gaz_by_end = self._gaz_by_end(sid, known)
+        start = pos
+        while start > lo and pos - start < max_chars:
+            ch = text[start - 1]
+            if ch == ")":
+                open_at = text.rfind("(", max(lo, start - 10), start - 1)
+                if open_at < 0 or not all(_is_name_char(c) for c in text[open_at + 1:start - 1]):
+                    break
+                start = open_at
+                continue
+            if ch in "”\"":
+                open_at = max(text.rfind("“", max(lo, start - 14), start - 1), text.rfind('"', max(lo, start - 14), start - 1))
+                if open_at < 0:
+                    break
+                start = open_at
+                continue
+            if ch == "×":
+                start -= 1
+                continue
+            if start in gaz_by_end and gaz_by_end[start].start >= lo:
+                start = gaz_by_end[start].start
+                continue
+            if ch == "." and start - 2 >= lo and text[start - 2].isdigit() and text[start:start + 1].isdigit():
+                start -= 1  # 第8.6代: a decimal point inside a name
+                continue
+            if ch in PUNCT:
+                break
+            tok = self.token_at(sid, start)
+            if tok is None:
+                break
+            word = text[max(tok[0], lo):start]
+            tag = tok[3]
+            scope = company and word in self.affixes.scope_words
+            if (self._stops_name(word, tag) and not scope) or not all(_is_name_char(c) or c in "·-&" or (c == "." and tag == "m") for c in word):
+                break  # symbols and emoji (tagged x like names) are never part of a name
+            counter = tag == "q" and word in ("代", "期", "号") and (n := self.token_at(sid, tok[0])) is not None and n[3] == "m"
+            if tag not in STRONG_POS and not scope and not counter:  # 第8.6代 inside a name
+                # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
+                prev = self.token_at(sid, tok[0])
+                if (tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in FUNCTION_WORDS)
+                        or prev is None or prev[3] not in STRONG_POS or self._stops_name(prev[2], prev[3])
+                        or tok[0] <= lo):
+                    break
+            start = max(tok[0], lo)
+        for g in self.gaz_spans(sid):
+            if g.start < start < g.end <= pos:
+                start = max(g.start, lo)
+        return self._trim_left(sid, start, pos, company)
+
+    def _trim_left(self, sid: int, start: int, pos: int, company: bool = False) -> int:
+        """A name does not start with a bracketed number (三), a count (169个, 一批) or a quote mark."""
+        text = self.text
+        while start < pos:
+            if text[start] in "对在把将向从由被让使" and pos - start >= 3:
+                start += 1
+                continue
+            if text[start] == "(":
+                close = text.find(")", start, pos)
+                if close < 0:
+                    break
+                start = close + 1
+                continue
+            word = company and next((w for w in self.affixes.scope_words if text.startswith(w, start)), None)
+            if word and pos - start > len(word) + 1:
+                start += len(word)  # 建设XX有限公司: a scope word does not open a name
+                continue
+            m = re.match(r"\d{4}(-\d{4})?年度?|全省|全市|全区|全县|全国", text[start:pos])
+            if m:
+                start += m.end()
+                continue
+            m = re.match(r"(\d+|[一二两三四五六七八九十百千万几多]+)(个|家|批|支|项|所|大|类|名|条)", text[start:pos])
+            if m:
+                start += m.end()
+                continue
+            break
+        return start
+
+    def _stops_name(self, word: str, tag: str) -> bool:
+        if word in FUNCTION_WORDS or word in self.affixes.stop_words or word in self.lex.posts:
+            return True
+        return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o"}
+
+
+def clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding pos begins: just after the last , ; or : in text[lo:pos], else lo."""
+    return max(lo, max(text.rfind(c, lo, pos) for c in ",;:") + 1)
+
+
+def _is_name_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or ch.isalnum() or ch == "×"
+
+
+class Affixes:
+    """Suffix and trigger automata derived from the lexicon (built once per lexicon)."""
+
+    def __init__(self, lex: Lexicon):
+        self.suffix_info = {}
+        for suffix, etype, strong, prio in lex.suffixes:
+            self.suffix_info.setdefault(suffix, (etype, strong, prio))
+        self.suffixes = Gazetteer(self.suffix_info)
+        self.posts = Gazetteer(lex.posts)
+        self.enum_heads = lex.trigger("enum_head")
+        self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | {"同志", "先生", "女士"},
+                                     key=len, reverse=True)
+        self.industry_heads = tuple(lex.trigger("industry_head"))
+        self.develop = tuple(lex.trigger("develop"))
+        self.scope_words = frozenset(lex.trigger("name_scope"))
+        self.develop_rx = re.compile("|".join(map(re.escape, sorted(self.develop, key=len, reverse=True))) or "(?!)")
+        pattern = "|".join(sorted(map(re.escape, self.enum_heads), key=len, reverse=True))
+        self.enum_rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
+        self.suffix_lengths = sorted({len(sfx) for sfx in self.suffix_info}, reverse=True)
+        self.lead_verbs = tuple(sorted({w for w in lex.trigger("area_develop") if not w.endswith(("产业", "体系", "集群"))}
+                                       | {w for w in lex.trigger("develop") if len(w) == 2} - {"主导", "重点", "优势"},
+                                       key=lambda w: (-len(w), w)))
+        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑", "多点突破", "提质增效", "实现突破",
+                              "取得突破", "增势强劲", "势头强劲", "量质齐升")
+        self.weak_org = {suf for suf, (etype, strong, _) in self.suffix_info.items() if etype == "Organization" and not strong}
+        self.develop_after_rx = re.compile(".{0,2}(?:" + "|".join(map(re.escape, self.develop_after)) + ")", re.S)
+        suffix_words = set(self.suffix_info)
+        self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
+                           | set(lex.trigger("verb")) | {"其中", "包括", "以及", "目前", "同时"})
+        self.bare_zones = set(lex.trigger("bare_zone"))
+
+
+# ---------------------------------------------------------------------------- extractors

@@ -1,0 +1,25 @@
+"""Known names from the lexicons."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Span
+from .context import Context
+from .industry import industry_context
+
+
+def gazetteer_spans(ctx: Context) -> Iterator[Span]:
+    """Known names from the lexicons (regions, zones, industries, national bodies, user entries).
+
+    Industry words are also ordinary words (文化, 医疗, 生物), so an industry hit needs an
+    industry context unless it is a long, specific name (see `industry_context`)."""
+    for sid in range(len(ctx.doc.sentences)):
+        for span in ctx.gaz_spans(sid):
+            if span.type != "Industry" or span.priority >= 100:
+                yield span
+                continue
+            verdict = industry_context(ctx, sid, span)
+            if verdict:
+                yield Span(span.start, span.end, span.text, span.type, f"{span.rule}.{verdict}",
+                           span.priority, span.canonical, span.sid)

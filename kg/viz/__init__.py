@@ -1,0 +1,1 @@
+"""The offline graph page (pyvis / vis-network)."""

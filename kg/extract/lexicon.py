@@ -6,6 +6,7 @@ adds user lexicons whose entries override the defaults for the same surface form
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class Lexicon:
     surnames: frozenset = frozenset()
     regions_by_name: dict[str, Entry] = field(default_factory=dict)
     industries_by_id: dict[str, Entry] = field(default_factory=dict)
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)
+    pattern_rules: dict[str, str] = field(default_factory=dict)
+    _words: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry, *, override: bool = False) -> None:
         self.entries.append(entry)
@@ -62,7 +66,25 @@ class Lexicon:
         return bucket[0] if bucket else None
 
     def trigger(self, role: str) -> dict[str, str]:
+        """word -> value of one role of triggers.tsv, in file order."""
         return self.triggers.get(role, {})
+
+    def words(self, role: str) -> tuple[str, ...]:
+        """The words of one role of triggers.tsv, in file order (a tuple: `startswith` takes it)."""
+        found = self._words.get(role)
+        if found is None:
+            if role not in TRIGGER_ROLES:
+                raise KeyError(f"no trigger role {role!r} (kg/extract/lexicon.py TRIGGER_ROLES)")
+            found = self._words[role] = tuple(self.triggers.get(role, {}))
+        return found
+
+    def pattern(self, pid: str) -> re.Pattern:
+        """The compiled pattern `pid` of patterns.tsv."""
+        return self.patterns[pid]
+
+    def rule(self, pid: str) -> str:
+        """The rule id that the spans or facts found by pattern `pid` carry (patterns.tsv `rule`)."""
+        return self.pattern_rules[pid]
 
     def is_generic(self, name: str) -> bool:
         return name in self.generic_names or name in self.abstract
@@ -92,7 +114,7 @@ def _load_regions(lex: Lexicon) -> None:
         # County short forms are too often ordinary words (和平, 新城); keep only full names.
         if level == "county":
             aliases = ()
-            if r["name"].endswith("新区"):
+            if r["name"].endswith(lex.words("zone_district_tail")):
                 continue  # national new areas that are also districts (滨海新区) are Zones
         entry = Entry(clean(r["name"]), "Region", aliases, _where(path, r.line),
                       priority={"country": 48, "province": 50, "prefecture": 46, "county": 40}[level],
@@ -146,47 +168,131 @@ def load_user_lexicon(lex: Lexicon, path) -> None:
                       priority=100), override=True)
 
 
-def load(extra: tuple = ()) -> Lexicon:
-    """The bundled lexicon plus user lexicon files (paths, in order; later ones win)."""
-    lex = Lexicon()
-    _load_regions(lex)
-    _load_zones(lex)
-    _load_industries(lex)
-    _load_orgs(lex)
-    posts_path = data_path("posts.tsv")
+# The roles of triggers.tsv (described in its header); a row with any other role is an error.
+TRIGGER_ROLES = frozenset((
+    "enum_head", "locate", "cooperate", "speech", "name_stop", "industry_head", "verb", "bare_zone", "develop",
+    "area_develop", "name_scope", "function_word", "lead_prep", "name_counter", "honorific", "lead_verb",
+    "develop_after", "industry_after", "industry_not_after", "industry_list_next", "conjunction", "industry_tail",
+    "industry_word_end", "industry_generic_rest", "enum_etc", "clause_char", "legal_form", "company_group",
+    "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
+    "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
+    "locate_adverb", "build_adverb", "coop_adverb",
+))
+LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
+
+# The patterns of patterns.tsv the code asks for by id; each must be there, and no other.
+PATTERN_IDS = frozenset((
+    "name.lead_year_scope", "name.lead_count", "enum.head", "enum.last", "industry.develop_after",
+    "industry.list_tail", "industry.scale", "industry.count", "industry.qualifier_tail", "industry.qualifier_head",
+    "industry.suffix", "industry.quoted_ok", "list.last_item", "list.tail_item", "list.inner_conjunction",
+    "company.legal_form", "company.trade", "project.owner_cut", "project.org", "project.owner_not",
+    "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
+    "official.author_note", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
+    "industry.object_of", "industry.focus_verb", "industry.topic_verb", "industry.topic_lead",
+))
+_PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
+
+
+def _load_posts(lex: Lexicon) -> None:
+    path = data_path("posts.tsv")
     kinds = {"party", "government", "legislature", "enterprise", "institute", "military"}
-    for r in read_tsv(posts_path, ("title", "kind"), required=("title", "kind")):
+    for r in read_tsv(path, ("title", "kind"), required=("title", "kind")):
         if r["kind"] not in kinds:
-            raise DataFileError(posts_path, r.line, f"unknown kind {r['kind']!r}")
+            raise DataFileError(path, r.line, f"unknown kind {r['kind']!r}")
         lex.posts[clean(r["title"])] = r["kind"]
-    suf_path = data_path("suffixes.tsv")
-    for r in read_tsv(suf_path, ("suffix", "type", "strength", "priority"), required=("suffix", "type", "strength", "priority")):
+
+
+def _load_suffixes(lex: Lexicon) -> None:
+    path = data_path("suffixes.tsv")
+    for r in read_tsv(path, ("suffix", "type", "strength", "priority"), required=("suffix", "type", "strength", "priority")):
         if r["type"] not in ENTITY_CLASSES or r["strength"] not in {"strong", "weak"}:
-            raise DataFileError(suf_path, r.line, "type must be an entity class and strength strong|weak")
+            raise DataFileError(path, r.line, "type must be an entity class and strength strong|weak")
         try:
             prio = int(r["priority"])
         except ValueError:
-            raise DataFileError(suf_path, r.line, f"priority {r['priority']!r} is not an integer") from None
+            raise DataFileError(path, r.line, f"priority {r['priority']!r} is not an integer") from None
         lex.suffixes.append((clean(r["suffix"]), r["type"], r["strength"] == "strong", prio))
-    gen_path = data_path("generic.tsv")
+
+
+def _load_generic(lex: Lexicon) -> None:
+    path = data_path("generic.tsv")
     groups: dict[str, set] = {"modifier": set(), "name": set(), "abstract": set()}
-    for r in read_tsv(gen_path, ("word", "kind"), required=("word", "kind")):
+    for r in read_tsv(path, ("word", "kind"), required=("word", "kind")):
         if r["kind"] not in groups:
-            raise DataFileError(gen_path, r.line, f"unknown kind {r['kind']!r}")
+            raise DataFileError(path, r.line, f"unknown kind {r['kind']!r}")
         groups[r["kind"]].add(clean(r["word"]))
     lex.generic_modifiers = frozenset(groups["modifier"])
     lex.generic_names = frozenset(groups["name"])
     lex.abstract = frozenset(groups["abstract"])
-    trig_path = data_path("triggers.tsv")
-    roles = {"enum_head", "locate", "cooperate", "speech", "name_stop", "industry_head", "verb", "bare_zone", "develop",
-             "area_develop", "name_scope"}
-    for r in read_tsv(trig_path, ("word", "role", "value"), required=("word", "role")):
-        if r["role"] not in roles:
-            raise DataFileError(trig_path, r.line, f"unknown role {r['role']!r}")
-        if r["role"] == "enum_head" and r["value"] not in ENTITY_CLASSES:
-            raise DataFileError(trig_path, r.line, f"enum_head value must be an entity class, got {r['value']!r}")
+
+
+def _check_trigger_value(path: Path, r) -> None:
+    role, value = r["role"], r["value"]
+    if role == "enum_head" and value not in ENTITY_CLASSES:
+        raise DataFileError(path, r.line, f"enum_head value must be an entity class, got {value!r}")
+    if role == "legal_form" and not set(r.list("value")) <= LEGAL_FORM_FLAGS:
+        raise DataFileError(path, r.line, f"legal_form value must be flags from {', '.join(sorted(LEGAL_FORM_FLAGS))}"
+                            f" separated by |, got {value!r}")
+    if role == "zone_kind_short" and not value:
+        raise DataFileError(path, r.line, "zone_kind_short needs the full form of the kind as its value")
+
+
+def load_triggers(lex: Lexicon, path=None) -> None:
+    """triggers.tsv: word, role, value; an unknown role or a bad value is an error naming file:line."""
+    path = Path(path) if path is not None else data_path("triggers.tsv")
+    for r in read_tsv(path, ("word", "role", "value"), required=("word", "role")):
+        if r["role"] not in TRIGGER_ROLES:
+            raise DataFileError(path, r.line, f"unknown role {r['role']!r}")
+        _check_trigger_value(path, r)
         lex.triggers.setdefault(r["role"], {})[clean(r["word"])] = r["value"]
-    lex.surnames = frozenset(r["surname"] for r in read_tsv(data_path("surnames.tsv"), ("surname",), required=("surname",)))
+
+
+def _expand(lex: Lexicon, path: Path, r) -> str:
+    """The pattern with each `{@role}` replaced by the words of that trigger role (longest first)."""
+    def words(m: re.Match) -> str:
+        if m.group(1) not in TRIGGER_ROLES:
+            raise DataFileError(path, r.line, f"unknown trigger role {m.group(1)!r} in {{@...}}")
+        ordered = sorted(map(re.escape, lex.trigger(m.group(1))), key=len, reverse=True)
+        return "|".join(ordered) or "(?!)"
+
+    return _PLACEHOLDER.sub(words, r["pattern"])
+
+
+def load_patterns(lex: Lexicon, path=None) -> None:
+    """patterns.tsv: id, rule, pattern, note. Every id the code uses must be there, and only those;
+    `{@role}` in a pattern stands for the words of that role of triggers.tsv (loaded first)."""
+    path = Path(path) if path is not None else data_path("patterns.tsv")
+    for r in read_tsv(path, ("id", "rule", "pattern", "note"), required=("id", "pattern")):
+        pid = r["id"]
+        if pid not in PATTERN_IDS:
+            raise DataFileError(path, r.line, f"unknown pattern id {pid!r}")
+        if pid in lex.patterns:
+            raise DataFileError(path, r.line, f"pattern id {pid!r} given twice")
+        try:
+            lex.patterns[pid] = re.compile(_expand(lex, path, r))
+        except re.error as exc:
+            raise DataFileError(path, r.line, f"bad regular expression in 'pattern': {exc}") from None
+        lex.pattern_rules[pid] = r["rule"]
+    missing = sorted(PATTERN_IDS - set(lex.patterns))
+    if missing:
+        raise DataFileError(path, None, f"missing pattern(s): {', '.join(missing)}")
+
+
+def load(extra: tuple = ()) -> Lexicon:
+    """The bundled lexicon plus user lexicon files (paths, in order; later ones win)."""
+    from ..ingest.reader import surnames
+
+    lex = Lexicon()
+    load_triggers(lex)
+    load_patterns(lex)
+    _load_regions(lex)
+    _load_zones(lex)
+    _load_industries(lex)
+    _load_orgs(lex)
+    _load_posts(lex)
+    _load_suffixes(lex)
+    _load_generic(lex)
+    lex.surnames = surnames()
     for path in extra:
         load_user_lexicon(lex, path)
     return lex

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from .. import text as N
 from ..data import compile_regex, data_path, read_tsv
-from ..errors import InputError
+from ..errors import DataFileError, InputError
 from ..model import Document, Sentence
 
 log = logging.getLogger(__name__)
 
-ENCODINGS = ("utf-8", "gb18030", "big5")
 # Big5 as written in Taiwan (cp950: 裏, 碁, 恒, €) and Hong Kong (HKSCS), tried when plain Big5 fails.
 BIG5_VARIANTS = ("big5", "cp950", "big5hkscs")
 MAX_BYTES = 50 * 1024 * 1024
@@ -241,43 +240,52 @@ class LineRules:
     stop: tuple
     strip: tuple
     meta: tuple  # (key, regex)
+    date: tuple = ()          # regexes whose groups 1-3 are year, month, day
+    news_lead: tuple = ()     # regexes with groups `source` and `names`
+    role_words: frozenset = frozenset()   # words in a byline that are roles, not names
+    own_source: frozenset = frozenset()   # a news lead's source that means "this paper"
+
+
+_META_KEYS = {"date", "pubdate", "speech_date", "source", "author", "title"}
+_WORD_KINDS = {"role_word": "role_words", "own_source": "own_source"}
+_REGEX_KINDS = {"drop": "drop", "stop": "stop", "date": "date", "news_lead": "news_lead"}
 
 
 @lru_cache(maxsize=1)
 def line_rules() -> LineRules:
+    """The ingest rules of furniture.tsv (kinds in its header); an unknown kind is an error naming file:line."""
     path = data_path("furniture.tsv")
-    drop, stop, strip, meta = [], [], [], []
+    found: dict[str, list] = {k: [] for k in ("drop", "stop", "strip", "meta", "date", "news_lead",
+                                              "role_words", "own_source")}
     for row in read_tsv(path, ("kind", "pattern", "note"), required=("kind", "pattern")):
         kind = row["kind"]
-        if kind == "strip":
-            strip.append(row["pattern"])
-            continue
-        rx = compile_regex(path, row, "pattern")
-        if kind == "drop":
-            drop.append(rx)
-        elif kind == "stop":
-            stop.append(rx)
-        elif kind.startswith("meta.") and kind[5:] in {"date", "pubdate", "speech_date", "source", "author", "title"}:
+        if kind == "strip" or kind in _WORD_KINDS:
+            found[_WORD_KINDS.get(kind, kind)].append(row["pattern"])
+        elif kind in _REGEX_KINDS:
+            found[_REGEX_KINDS[kind]].append(compile_regex(path, row, "pattern"))
+        elif kind.startswith("meta.") and kind[5:] in _META_KEYS:
+            rx = compile_regex(path, row, "pattern")
             if "v" not in rx.groupindex:
-                from ..errors import DataFileError
-
                 raise DataFileError(path, row.line, "meta pattern needs a named group (?P<v>...)")
-            meta.append((kind[5:], rx))
+            found["meta"].append((kind[5:], rx))
         else:
-            from ..errors import DataFileError
-
             raise DataFileError(path, row.line, f"unknown kind {kind!r}")
-    return LineRules(tuple(drop), tuple(stop), tuple(strip), tuple(meta))
+    return LineRules(tuple(found["drop"]), tuple(found["stop"]), tuple(found["strip"]), tuple(found["meta"]),
+                     tuple(found["date"]), tuple(found["news_lead"]), frozenset(found["role_words"]),
+                     frozenset(found["own_source"]))
 
 
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+@lru_cache(maxsize=1)
+def surnames() -> frozenset:
+    """The surnames of surnames.tsv (the one loader: bylines here, person names in kg.extract)."""
+    return frozenset(r["surname"] for r in read_tsv(data_path("surnames.tsv"), ("surname",), required=("surname",)))
 
 
 def iso_date(value: str) -> str | None:
     """The first date in value as YYYY-MM-DD, if it is a real calendar date (no 2024-02-30)."""
     import datetime
 
-    m = _DATE.search(value)
+    m = next((m for rx in line_rules().date if (m := rx.search(value))), None)
     if not m:
         return None
     y, mo, d = (int(g) for g in m.groups())
@@ -490,13 +498,13 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
         out["source"] = meta["source"][0]
     authors = []
     for v in meta.get("author", []):
-        authors += [a for a in re.split(r"[ 、,]", v) if a and a not in _ROLE_WORDS]
+        authors += [a for a in re.split(r"[ 、,]", v) if a and a not in line_rules().role_words]
     if authors:
         out["authors"] = list(dict.fromkeys(authors))
     lead = _news_lead(doc, body_lines)
     if lead:
         source, names = lead
-        if source != "本报":  # "this paper": the page's own source line says which
+        if source not in line_rules().own_source:  # "this paper": the page's own source line says which
             out.setdefault("source", source)
         if names and "authors" not in out:
             out["authors"] = names
@@ -510,40 +518,28 @@ def _metadata(doc: Document, meta: dict, body_lines) -> dict:
     return out
 
 
-# `长沙晚报讯(记者 李华)`, `新华社北京3月5日电(记者 张三 李四)`: the paper and reporters open the lead
-_NEWS_LEAD = re.compile(
-    r"(?:[^\w]{0,2})(?P<source>[\u4e00-\u9fff]{1,12}?(?:日报|晚报|早报|时报|商报|报|新闻网|网|电视台|广播电视台|通讯社|社))"
-    r"(?:讯|[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电)\s*(?:\((?:记者|通讯员|特约记者)[ :]*"
-    r"(?P<names>[\u4e00-\u9fff]{2,3}(?:[ 、,][\u4e00-\u9fff]{2,3})*)(?:[ ,、]*(?:通讯员|实习生)[^)]{0,20})?\))?")
-
-
 def _news_lead(doc: Document, body_lines) -> tuple[str, list[str]] | None:
+    rules = line_rules()
     for s, e in body_lines[:6]:
-        m = _NEWS_LEAD.match(doc.text, s, e)
+        m = next((m for rx in rules.news_lead if (m := rx.match(doc.text, s, e))), None)
         if m:
-            names = [n for n in re.split(r"[ 、,]", m.group("names") or "") if n and n not in _ROLE_WORDS]
+            names = [n for n in re.split(r"[ 、,]", m.group("names") or "") if n and n not in rules.role_words]
             return m.group("source"), names
     return None
 
 
 def _byline(doc: Document, body_lines) -> str | None:
     """A line near the top that is only a 2-3 character person name is the author's byline."""
-    surnames = _surnames()
+    known = surnames()
     for s, e in body_lines[:10]:
         line = doc.text[s:e].strip()
         if 2 <= len(line) <= 3 and all("\u4e00" <= c <= "\u9fff" for c in line) and (
-                line[0] in surnames or line[:2] in surnames):
+                line[0] in known or line[:2] in known):
             return line
     return None
 
 
-@lru_cache(maxsize=1)
-def _surnames() -> frozenset:
-    return frozenset(r["surname"] for r in read_tsv(data_path("surnames.tsv"), ("surname",), required=("surname",)))
-
-
 _SENTENCE_PUNCT = re.compile(r"[。,;!?]")
-_ROLE_WORDS = {"记者", "通讯员", "文", "摄影", "摄", "编辑", "责任编辑", "作者", "图", "实习生", "特约记者"}
 
 
 def _title(doc: Document, body_lines) -> str | None:

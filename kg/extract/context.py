@@ -14,7 +14,6 @@ from .match import Gazetteer
 
 STRONG_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "m", "x", "nw", "oov", "zg", "ng"}
 WEAK_POS = {"a", "b", "d", "an", "s", "vn"}
-FUNCTION_WORDS = set("已将正也都还更最就又再均不没很较亦仍才要应能会可在于对向从由把被让使与和及或并且等的之地得了着过")
 PROPER_POS = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "x", "oov"}
 ALL_KNOWN = ("Region", "Zone", "Organization", "Enterprise", "Industry", "Project")
 PUNCT = set(",。、;:!?()“”‘’\"'《》【】[]{}<>—-·…/\\|~ \n")
@@ -107,61 +106,78 @@ class Context:
         place names, quoted names and known entities. Returns the new start."""
         sent = self.doc.sentences[sid]
         lo = max(sent.start, floor if floor is not None else sent.start)
-        text = self.text
         gaz_by_end = self._gaz_by_end(sid, known)
         start = pos
         while start > lo and pos - start < max_chars:
-            ch = text[start - 1]
-            if ch == ")":
-                open_at = text.rfind("(", max(lo, start - 10), start - 1)
-                if open_at < 0 or not all(_is_name_char(c) for c in text[open_at + 1:start - 1]):
-                    break
-                start = open_at
-                continue
-            if ch in "”\"":
-                open_at = max(text.rfind("“", max(lo, start - 14), start - 1), text.rfind('"', max(lo, start - 14), start - 1))
-                if open_at < 0:
-                    break
-                start = open_at
-                continue
-            if ch == "×":
-                start -= 1
-                continue
-            if start in gaz_by_end and gaz_by_end[start].start >= lo:
-                start = gaz_by_end[start].start
-                continue
-            if ch == "." and start - 2 >= lo and text[start - 2].isdigit() and text[start:start + 1].isdigit():
-                start -= 1  # 第8.6代: a decimal point inside a name
-                continue
-            if ch in PUNCT:
+            step = self._step_left(sid, start, lo, gaz_by_end, company)
+            if step is None:
                 break
-            tok = self.token_at(sid, start)
-            if tok is None:
-                break
-            word = text[max(tok[0], lo):start]
-            tag = tok[3]
-            scope = company and word in self.affixes.scope_words
-            if (self._stops_name(word, tag) and not scope) or not all(_is_name_char(c) or c in "·-&" or (c == "." and tag == "m") for c in word):
-                break  # symbols and emoji (tagged x like names) are never part of a name
-            counter = tag == "q" and word in ("代", "期", "号") and (n := self.token_at(sid, tok[0])) is not None and n[3] == "m"
-            if tag not in STRONG_POS and not scope and not counter:  # 第8.6代 inside a name
-                # an adjective/adverb inside a name (科近, 特新) only when a name-like token precedes
-                prev = self.token_at(sid, tok[0])
-                if (tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in FUNCTION_WORDS)
-                        or prev is None or prev[3] not in STRONG_POS or self._stops_name(prev[2], prev[3])
-                        or tok[0] <= lo):
-                    break
-            start = max(tok[0], lo)
+            start = step
         for g in self.gaz_spans(sid):
             if g.start < start < g.end <= pos:
                 start = max(g.start, lo)
         return self._trim_left(sid, start, pos, company)
 
+    def _step_left(self, sid: int, start: int, lo: int, gaz_by_end: dict, company: bool) -> int | None:
+        """Where name-like material ending at start begins, one step to the left; None: it ends here."""
+        text = self.text
+        ch = text[start - 1]
+        if ch == ")":
+            open_at = text.rfind("(", max(lo, start - 10), start - 1)
+            if open_at < 0 or not all(_is_name_char(c) for c in text[open_at + 1:start - 1]):
+                return None
+            return open_at
+        if ch in "”\"":
+            open_at = max(text.rfind("“", max(lo, start - 14), start - 1), text.rfind('"', max(lo, start - 14), start - 1))
+            return open_at if open_at >= 0 else None
+        if ch == "×":
+            return start - 1
+        known = gaz_by_end.get(start)
+        if known is not None and known.start >= lo:
+            return known.start
+        if ch == "." and start - 2 >= lo and text[start - 2].isdigit() and text[start:start + 1].isdigit():
+            return start - 1  # 第8.6代: a decimal point inside a name
+        if ch in PUNCT:
+            return None
+        return self._token_left(sid, start, lo, company)
+
+    def _token_left(self, sid: int, start: int, lo: int, company: bool) -> int | None:
+        """The start of the token before start if it may be part of a name, else None."""
+        tok = self.token_at(sid, start)
+        if tok is None:
+            return None
+        word = self.text[max(tok[0], lo):start]
+        tag = tok[3]
+        scope = company and word in self.affixes.scope_words
+        if (self._stops_name(word, tag) and not scope) or not all(
+                _is_name_char(c) or c in "·-&" or (c == "." and tag == "m") for c in word):
+            return None  # symbols and emoji (tagged x like names) are never part of a name
+        if tag not in STRONG_POS and not scope and not self._counter(sid, tok, word) and not self._weak_inside(sid, tok, word, lo):
+            return None
+        return max(tok[0], lo)
+
+    def _counter(self, sid: int, tok, word: str) -> bool:
+        """A measure word after a number inside a name (第8.6代, 二期)."""
+        if tok[3] != "q" or word not in self.affixes.name_counters:
+            return False
+        n = self.token_at(sid, tok[0])
+        return n is not None and n[3] == "m"
+
+    def _weak_inside(self, sid: int, tok, word: str, lo: int) -> bool:
+        """An adjective/adverb inside a name (科近, 特新): only short, and when a name-like token precedes."""
+        tag = tok[3]
+        if tag not in WEAK_POS or len(word) > (3 if tag == "b" else 2) or (len(word) == 1 and word in self.affixes.function_words):
+            return False
+        prev = self.token_at(sid, tok[0])
+        return not (prev is None or prev[3] not in STRONG_POS or self._stops_name(prev[2], prev[3]) or tok[0] <= lo)
+
     def _trim_left(self, sid: int, start: int, pos: int, company: bool = False) -> int:
         """A name does not start with a bracketed number (三), a count (169个, 一批) or a quote mark."""
         text = self.text
+        lead_year_scope = self.lex.pattern("name.lead_year_scope")
+        lead_count = self.lex.pattern("name.lead_count")
         while start < pos:
-            if text[start] in "对在把将向从由被让使" and pos - start >= 3:
+            if text[start] in self.affixes.lead_preps and pos - start >= 3:
                 start += 1
                 continue
             if text[start] == "(":
@@ -174,11 +190,7 @@ class Context:
             if word and pos - start > len(word) + 1:
                 start += len(word)  # 建设XX有限公司: a scope word does not open a name
                 continue
-            m = re.match(r"\d{4}(-\d{4})?年度?|全省|全市|全区|全县|全国", text[start:pos])
-            if m:
-                start += m.end()
-                continue
-            m = re.match(r"(\d+|[一二两三四五六七八九十百千万几多]+)(个|家|批|支|项|所|大|类|名|条)", text[start:pos])
+            m = lead_year_scope.match(text[start:pos]) or lead_count.match(text[start:pos])
             if m:
                 start += m.end()
                 continue
@@ -186,7 +198,7 @@ class Context:
         return start
 
     def _stops_name(self, word: str, tag: str) -> bool:
-        if word in FUNCTION_WORDS or word in self.affixes.stop_words or word in self.lex.posts:
+        if word in self.affixes.function_words or word in self.affixes.stop_words or word in self.lex.posts:
             return True
         return tag in {"p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "t", "y", "e", "o"}
 
@@ -210,26 +222,26 @@ class Affixes:
         self.suffixes = Gazetteer(self.suffix_info)
         self.posts = Gazetteer(lex.posts)
         self.enum_heads = lex.trigger("enum_head")
-        self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | {"同志", "先生", "女士"},
+        self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | set(lex.words("honorific")),
                                      key=len, reverse=True)
-        self.industry_heads = tuple(lex.trigger("industry_head"))
-        self.develop = tuple(lex.trigger("develop"))
+        self.industry_heads = lex.words("industry_head")
+        self.develop = lex.words("develop")
         self.scope_words = frozenset(lex.trigger("name_scope"))
         self.develop_rx = re.compile("|".join(map(re.escape, sorted(self.develop, key=len, reverse=True))) or "(?!)")
-        pattern = "|".join(sorted(map(re.escape, self.enum_heads), key=len, reverse=True))
-        self.enum_rx = re.compile(rf"(等|(?:[一二两三四五六七八九十]|\d+)大|为代表的|为主的)([\u4e00-\u9fff]{{2,6}}?)??({pattern})")
+        self.enum_rx = lex.pattern("enum.head")
         self.suffix_lengths = sorted({len(sfx) for sfx in self.suffix_info}, reverse=True)
-        self.lead_verbs = tuple(sorted({w for w in lex.trigger("area_develop") if not w.endswith(("产业", "体系", "集群"))}
-                                       | {w for w in lex.trigger("develop") if len(w) == 2} - {"主导", "重点", "优势"},
-                                       key=lambda w: (-len(w), w)))
-        self.develop_after = ("持续壮大", "壮大", "发展", "集群", "产业", "产值", "领跑", "多点突破", "提质增效", "实现突破",
-                              "取得突破", "增势强劲", "势头强劲", "量质齐升")
+        self.lead_verbs = tuple(sorted(lex.words("lead_verb"), key=lambda w: (-len(w), w)))
         self.weak_org = {suf for suf, (etype, strong, _) in self.suffix_info.items() if etype == "Organization" and not strong}
-        self.develop_after_rx = re.compile(".{0,2}(?:" + "|".join(map(re.escape, self.develop_after)) + ")", re.S)
+        self.develop_after_rx = lex.pattern("industry.develop_after")
         suffix_words = set(self.suffix_info)
         self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
-                           | set(lex.trigger("verb")) | {"其中", "包括", "以及", "目前", "同时"})
+                           | set(lex.trigger("verb")) | set(lex.words("name_stop")))
         self.bare_zones = set(lex.trigger("bare_zone"))
+        self.function_words = frozenset(lex.words("function_word"))
+        self.lead_preps = frozenset(lex.words("lead_prep"))
+        self.name_counters = lex.words("name_counter")
+        # a string, not a set: `after[:1] in` it holds for an empty `after` too (the text's end)
+        self.industry_list_next = "".join(lex.words("industry_list_next"))
 
 
 # ---------------------------------------------------------------------------- extractors

@@ -121,7 +121,7 @@ def test_official_before_post_followed_by_speech_verb():
 # ---------------------------------------------------------------------------- references
 
 
-def test_focus_references():
+def test_focal_zone_references():
     spans = spans_of("新区要加快发展。我区将继续努力,全区上下一心。", {"ref"})
     assert [(s.text, s.rule) for s in spans] == [("新区", "ref.focus"), ("我区", "ref.focus"), ("全区", "ref.focus")]
     assert all(s.type == "Zone" for s in spans)

@@ -242,6 +242,7 @@ class Affixes:
         self.name_counters = lex.words("name_counter")
         # a string, not a set: `after[:1] in` it holds for an empty `after` too (the text's end)
         self.industry_list_next = "".join(lex.words("industry_list_next"))
+        self.any_name_forms = tuple(w for w, flags in lex.trigger("legal_form").items() if "any_name" in flags.split("|"))
 
 
 # ---------------------------------------------------------------------------- extractors

@@ -10,14 +10,12 @@ from .context import Context
 from .match import Gazetteer
 from .stems import entry_free, generic_stem, strong_stem
 
-_LEGAL = re.compile(r"(集团有限公司|股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
-_DESCRIPTOR = re.compile(r"(新技术|高新技术|科技|技术|实业|发展|投资|控股|新材料|材料|制药|药业|能源|新能源)$")
 
 
 def company_core(ctx: Context, name: str) -> str | None:
     """The short name a company goes by: its full name without the legal form, the place and
     the trade (兰州科近泰基新技术有限责任公司 -> 科近泰基, 百林科(兰州)新材料有限公司 -> 百林科)."""
-    core = _LEGAL.sub("", name)
+    core = ctx.lex.pattern("company.legal_form").sub("", name)
     if core == name:
         return None
     core = re.sub(r"\([^)]{1,8}\)", "", core)
@@ -26,7 +24,7 @@ def company_core(ctx: Context, name: str) -> str | None:
         head = core[:3] if ctx.lex.lookup(core[:3]) else core[:2]
         if entry is not None and entry.type == "Region" and len(core) - len(head) >= 2:
             core = core[len(head):]
-    core = _DESCRIPTOR.sub("", core)
+    core = ctx.lex.pattern("company.trade").sub("", core)
     if len(core) < 2 or len(core) > 6 or generic_stem(ctx.lex, core) or ctx.lex.lookup(core) is not None:
         return None
     return core
@@ -55,48 +53,72 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             yield Span(s, e, surface, names[surface], "doc.repeat", priority=5, sid=sid)
 
 
-_OWNER_CUT = re.compile(r"第?\d|第[一二三四五六七八九十]+[代期批]|[一二三四五六七八九]期|×|数据中心|产业园|基地|中心|项目")
-
-
 def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
     """Names inside names: the owner of a project named `<company><industry|二期>`
     (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, and the
     group of a group's subsidiary (兰州新区科文旅集团数投公司 -> 兰州新区科文旅集团)."""
-    lex, text = ctx.lex, ctx.text
     for span in kept:
         if span.type == "Project":
-            inner = [h for h in ctx.affixes.suffixes.find(text, span.start, span.end)
-                     if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1]
-            if inner:
-                zs, ze = span.start, inner[-1][2]
-                if ze - zs > len(inner[-1][0]) and strong_stem(ctx, span.sid, zs, inner[-1][1]):
-                    yield Span(zs, ze, text[zs:ze], "Zone", "nested.project_zone", 10, sid=span.sid)
-            inds = [g for g in ctx.gaz_spans(span.sid) if g.type == "Industry" and span.start <= g.start and g.end <= span.end]
-            for g in inds:
-                if g.end - g.start < 3:
-                    continue
-                yield Span(g.start, g.end, g.text, "Industry", "nested.project_industry", g.priority, g.canonical, span.sid)
-            cut = _OWNER_CUT.search(text, span.start, span.end)
-            end = min([cut.start()] if cut else [span.end] + [g.start for g in inds]) if (cut or inds) else None
-            if inds and cut:
-                end = min(cut.start(), inds[0].start)
-            elif inds:
-                end = inds[0].start
-            org = re.match(r"^[\u4e00-\u9fff×]{1,8}?(科学院|研究院|研究所|大学)", text[span.start:span.end])
-            if org and org.end() < span.end - span.start:
-                yield Span(span.start, span.start + org.end(), org.group(), "Organization", "nested.project_org", 10,
-                           sid=span.sid)
-                continue
-            if end is None or not 2 <= end - span.start <= 6:
-                continue
-            owner = text[span.start:end]
-            if any(g.start < end and span.start < g.end and (g.type == "Zone" or (g.type == "Region" and g.end >= end))
-                   for g in ctx.gaz_spans(span.sid)):
-                continue
-            if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
-                    and not any(c in owner for c in "“”\"()") and not re.search(r"园区|新区|高新区|园|区", owner)):
-                yield Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
+            yield from _project_parts(ctx, span)
         elif span.type == "Enterprise":
-            i = span.text.find("集团")
-            if 2 <= i and i + 2 < len(span.text):
-                yield Span(span.start, span.start + i + 2, span.text[:i + 2], "Enterprise", "nested.group", 10, sid=span.sid)
+            yield from _group_of(ctx, span)
+
+
+def _project_parts(ctx: Context, span: Span) -> Iterator[Span]:
+    """The zone, the industries and the owner (a company or an academy) a project is named after."""
+    text = ctx.text
+    inner = [h for h in ctx.affixes.suffixes.find(text, span.start, span.end)
+             if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1]
+    if inner:
+        zs, ze = span.start, inner[-1][2]
+        if ze - zs > len(inner[-1][0]) and strong_stem(ctx, span.sid, zs, inner[-1][1]):
+            yield Span(zs, ze, text[zs:ze], "Zone", "nested.project_zone", 10, sid=span.sid)
+    inds = [g for g in ctx.gaz_spans(span.sid) if g.type == "Industry" and span.start <= g.start and g.end <= span.end]
+    for g in inds:
+        if g.end - g.start < 3:
+            continue
+        yield Span(g.start, g.end, g.text, "Industry", "nested.project_industry", g.priority, g.canonical, span.sid)
+    org = ctx.lex.pattern("project.org").match(text[span.start:span.end])
+    if org and org.end() < span.end - span.start:
+        yield Span(span.start, span.start + org.end(), org.group(), "Organization", ctx.lex.rule("project.org"), 10,
+                   sid=span.sid)
+        return
+    owner = _project_owner(ctx, span, inds)
+    if owner is not None:
+        yield owner
+
+
+def _project_owner(ctx: Context, span: Span, inds: list[Span]) -> Span | None:
+    """The company a project is named after: the name before its phase, number or industry."""
+    text, lex = ctx.text, ctx.lex
+    cut = lex.pattern("project.owner_cut").search(text, span.start, span.end)
+    if cut and inds:
+        end = min(cut.start(), inds[0].start)
+    elif cut:
+        end = cut.start()
+    elif inds:
+        end = inds[0].start
+    else:
+        return None
+    if not 2 <= end - span.start <= 6:
+        return None
+    owner = text[span.start:end]
+    if any(g.start < end and span.start < g.end and (g.type == "Zone" or (g.type == "Region" and g.end >= end))
+           for g in ctx.gaz_spans(span.sid)):
+        return None
+    if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
+            and not any(c in owner for c in "“”\"()") and not lex.pattern("project.owner_not").search(owner)):
+        return Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
+    return None
+
+
+def _group_of(ctx: Context, span: Span) -> Iterator[Span]:
+    """The group a subsidiary is named after (X集团Y公司 -> X集团)."""
+    for word in ctx.lex.words("company_group"):
+        i = span.text.find(word)
+        if i < 0:
+            continue
+        if 2 <= i and i + len(word) < len(span.text):
+            yield Span(span.start, span.start + i + len(word), span.text[:i + len(word)], "Enterprise", "nested.group",
+                       10, sid=span.sid)
+        break

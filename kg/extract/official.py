@@ -59,7 +59,7 @@ def find_post_strings(ctx: Context, sid: int):
         segments = [0]  # indexes in group where a post with its own body starts (省委常委、成都市委书记)
         while i + 1 < len(hits):
             gap = text[group[-1][2]:hits[i + 1][1]]
-            if hits[i + 1][1] - group[-1][2] <= 1 and gap in ("、", "", "兼"):
+            if hits[i + 1][1] - group[-1][2] <= 1 and (gap == "" or gap in ctx.lex.words("post_link")):
                 pass
             elif gap.startswith("、") and 2 <= len(gap) <= 12 and (
                     bodies.get(hits[i + 1][1]) == group[-1][2] + 1 or bodies.get(hits[i + 1][1] + 1) == group[-1][2] + 1):
@@ -83,7 +83,7 @@ def find_post_strings(ctx: Context, sid: int):
             for n in (3, 2):
                 ns = first_s - n
                 if ns >= sent.start and person_name_at(ctx, sid, ns) == first_s and (
-                        ns == sent.start or text[ns - 1] in PUNCT or text[ns - 1] in "的由是在"):
+                        ns == sent.start or text[ns - 1] in PUNCT or text[ns - 1] in ctx.lex.words("name_before_char")):
                     yield ns, first_s, posts, None
                     break
             else:

@@ -21,7 +21,7 @@ EXTRACTORS: dict[str, str] = {
     "enum": "lists:enumeration_spans",
     "industry": "industry:industry_spans",
     "official": "official:official_spans",
-    "ref": "ref:focus_references",
+    "ref": "ref:focal_zone_references",
     "list": "lists:list_spans",
 }
 

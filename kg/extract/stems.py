@@ -14,7 +14,7 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
     place, zone or organisation, or a known industry (化工园区, 大数据产业园)."""
     stem = ctx.text[start:end]
     unquoted = re.sub(r"[“\"][^”\"]*[”\"]", "", stem)
-    if "×" in stem or re.search(r"[0-9A-Za-z]|[一二三四五六七八九]期", unquoted):
+    if "×" in stem or ctx.lex.pattern("stem.strong_mark").search(unquoted):
         return True
     entry = ctx.lex.lookup(stem)
     if entry is not None and entry.type == "Industry":

@@ -21,7 +21,11 @@ def resources(lexicons: tuple = ()):
 
 
 def process_document(doc, lexicons: tuple = ()) -> DocResult:
-    """One Document -> its entities and facts (no corpus-level state)."""
+    """One Document -> its entities and facts (no corpus-level state).
+
+    The steps and what each requires and assigns are in the registries (kg.extract.registry:
+    extractors, the overlap policy, the speaker; kg.resolve.document.RESOLVE; kg.relate.registry:
+    the relation rules); one Context per document carries what they share."""
     from ..extract.context import Context
     from ..extract.registry import extract
     from ..relate.context import RelContext
@@ -34,10 +38,9 @@ def process_document(doc, lexicons: tuple = ()) -> DocResult:
         t0, seg0 = perf_counter(), t["segmentation"]
     ctx = Context(doc, lex, gaz, aff)
     spans = extract(ctx)
-    _speaker(doc, spans)
     if t is not None:
         t1 = perf_counter()
-    resolver = DocResolver(doc, spans, lex)
+    resolver = DocResolver(doc, spans, lex, ctx)
     result = resolver.resolve()
     if t is not None:
         t2 = perf_counter()
@@ -48,17 +51,6 @@ def process_document(doc, lexicons: tuple = ()) -> DocResult:
         t["resolution"] += t2 - t1
         t["extraction"] += (t1 - t0) + (t3 - t2) - (t["segmentation"] - seg0)
     return result
-
-
-def _speaker(doc, spans) -> None:
-    """A line that is only `POST NAME` before the body is the speaker of a speech."""
-    for s in spans:
-        if s.type == "Official" and s.sid < 8:
-            sent = doc.sentences[s.sid]
-            if s.end == sent.end and len(sent.text) <= 30:
-                doc.metadata.setdefault("speaker", s.text)
-                doc.metadata.setdefault("authors", [s.text])
-                return
 
 
 def process_path(path, rel: str, lexicons: tuple = ()) -> DocResult:

@@ -42,6 +42,7 @@ class Context:
         self._gaz: dict[int, list[Span]] = {}
         self._ends: dict[int, list[int]] = {}
         self._by_end: dict[tuple, dict] = {}
+        self.memo: dict = {}   # analyses several steps read, found once per document (official.post_strings)
 
     def tokens(self, sid: int) -> list[tuple[int, int, str, str]]:
         """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""

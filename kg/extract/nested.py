@@ -7,9 +7,18 @@ from typing import Iterator
 
 from ..model import Span
 from .context import Context
-from .match import Gazetteer
+from .match import Gazetteer, filter_spans
 from .stems import entry_free, generic_stem, strong_stem
 
+
+
+def settle_spans(ctx: Context, candidates: list[Span]) -> list[Span]:
+    """The overlap policy (`match.filter_spans`) over the candidates, then the parts that a kept
+    name is made of (`nested_spans`) and the names the document repeats (`repeated_names`)."""
+    kept = filter_spans(candidates)
+    nested = list(nested_spans(ctx, kept))
+    kept = filter_spans(kept + list(repeated_names(ctx, kept + nested)))
+    return sorted(kept + list(nested_spans(ctx, kept)), key=lambda s: (s.start, s.end, s.type))
 
 
 def company_core(ctx: Context, name: str) -> str | None:

@@ -1,5 +1,5 @@
 """What relation rules share for one document: its resolved mentions by sentence, its entities,
-the focal zone, and how to make a Fact with its evidence."""
+the focal zone, the facts earlier rules assigned, and how to make a Fact with its evidence."""
 
 from __future__ import annotations
 
@@ -18,8 +18,17 @@ class RelContext:
             if res.key_of(s):
                 self.by_sid.setdefault(s.sid, []).append(s)
         self.entities = res.entities
-        self.focal = ("Zone", fold_name(res.focal.name)) if res.focal else None
+        self.focal_zone = ("Zone", fold_name(res.focal_zone.name)) if res.focal_zone else None
         self._first: dict | None = None
+        self._assigned: dict[str, list[Fact]] = {}
+
+    def assign(self, label: str, facts: list[Fact]) -> None:
+        """Keep facts a rule found for later rules (registry: the rule `assigns` label)."""
+        self._assigned.setdefault(label, []).extend(facts)
+
+    def facts(self, label: str) -> list[Fact]:
+        """Facts an earlier rule assigned (`facts.cooperatesWith`); KeyError if none ran."""
+        return self._assigned[label]
 
     def fact(self, subj, pred, obj, rule_id, sid) -> Fact:
         sent = self.doc.sentences[sid]

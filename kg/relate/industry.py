@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..extract.context import clause_start
@@ -14,9 +13,9 @@ def develops(rc: RelContext) -> Iterator[Fact]:
     """The focal zone develops the industries its document names; a zone named after an
     industry (大数据产业园) develops that industry."""
     industries = rc.keys("Industry")
-    if rc.focal is not None:
+    if rc.focal_zone is not None:
         for ikey in industries:
-            yield rc.fact(rc.focal, "developsIndustry", ikey, "rel.developsIndustry.focus", rc.first_sid(ikey))
+            yield rc.fact(rc.focal_zone, "developsIndustry", ikey, "rel.developsIndustry.focus", rc.first_sid(ikey))
     elif industries:
         region = _focal_region(rc)
         if region is not None:
@@ -27,12 +26,8 @@ def develops(rc: RelContext) -> Iterator[Fact]:
         zname = rc.entities[zkey].name
         for ikey in industries:
             iname = rc.entities[ikey].name
-            if zkey != rc.focal and len(iname) >= 2 and iname in zname:
+            if zkey != rc.focal_zone and len(iname) >= 2 and iname in zname:
                 yield rc.fact(zkey, "developsIndustry", ikey, "rel.developsIndustry.name", rc.first_sid(zkey))
-
-
-# a zone right after these is the object of a clause (围绕X打造…), not the one developing
-_OBJECT_OF = re.compile(r"(围绕|依托|借助|对接|服务|联合|携手|与|和|同|跟|向|对|帮助|支持|推动)$")
 
 
 def _stated_development(rc: RelContext) -> Iterator[Fact]:
@@ -40,6 +35,7 @@ def _stated_development(rc: RelContext) -> Iterator[Fact]:
     (the nearest), or a region that opens the sentence, develops the industries after it."""
     triggers = sorted(rc.ctx.lex.trigger("area_develop"), key=len, reverse=True)
     text = rc.ctx.text
+    object_of = rc.ctx.lex.pattern("industry.object_of")  # 围绕X打造…: X is the object, not the one developing
     for sid, spans in sorted(rc.by_sid.items()):
         spans = sorted(spans, key=lambda s: s.start)
         keyed = [(s, rc.res.key_of(s)) for s in spans]
@@ -55,7 +51,7 @@ def _stated_development(rc: RelContext) -> Iterator[Fact]:
             at += clause
             areas = [(z, k) for z, k in keyed if z.end <= at and k[0] in ("Zone", "Region")
                      and at - z.end <= 20 and sum(text.count(c, z.end, at) for c in ",;:") <= 1
-                     and ";" not in text[z.end:at] and not _OBJECT_OF.search(text[max(sent.start, z.start - 3):z.start])]
+                     and ";" not in text[z.end:at] and not object_of.search(text[max(sent.start, z.start - 3):z.start])]
             zones = [(z, k) for z, k in areas if k[0] == "Zone"]
             if zones:
                 subject = zones[-1][1]
@@ -101,45 +97,47 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
                         yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
     yield from _topic_examples(rc)
     for sid, spans in rc.by_sid.items():
-        # enterprises named in an explicit `等企业` enumeration or by their full name, next to
-        # at most three industries; bare lists of places visited say nothing about sectors
-        e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))]
-        i_spans = [s for s in spans if s.type == "Industry"]
-        if not e_spans or not i_spans:
-            continue
-        sent = rc.doc.sentences[sid]
-        focus = _FOCUS_VERB.search(sent.text)
-        if focus:
-            pos = sent.start + focus.start()
-            for e in e_spans:
-                if e.end <= pos:
-                    for i in i_spans:
-                        if i.start > pos:
-                            yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(i), "rel.inIndustry.focus_verb", sid)
-            continue
-        if len({rc.res.key_of(i) for i in i_spans}) > 3:
-            continue
+        yield from _same_sentence(rc, sid, spans)
+
+
+def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:
+    """Enterprises named in an explicit `等企业` enumeration or by their full name, next to at most
+    three industries (or before 专注于/从事 and the industries after it); bare lists of places
+    visited say nothing about sectors."""
+    e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))]
+    i_spans = [s for s in spans if s.type == "Industry"]
+    if not e_spans or not i_spans:
+        return
+    sent = rc.doc.sentences[sid]
+    key = rc.res.key_of
+    specialty = rc.ctx.lex.pattern("industry.specialty_verb").search(sent.text)
+    if specialty:
+        rule = rc.ctx.lex.rule("industry.specialty_verb")
+        pos = sent.start + specialty.start()
         for e in e_spans:
-            for i in i_spans:
-                yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(i), "rel.inIndustry.sentence", sid)
-
-
-_FOCUS_VERB = re.compile(r"专注于|专注|致力于|从事|主营|主攻|深耕|聚焦于")
-# an industry as the topic of a report passage: `装备制造多点突破,兰石…` (examples follow)
-_TOPIC_VERB = re.compile(r"(产业|业)?(多点突破|持续壮大|不断壮大|发展壮大|加快发展|快速发展|蓬勃发展|稳步发展|提质增效|"
-                         r"实现突破|取得突破|增势强劲|势头强劲|持续增长|量质齐升|提速发展|集聚成势)")
-_TOPIC_LEAD = re.compile(r"^(新区|全区|全市|全省|我区|我市|我省|其中|同时|此外)?$")
+            if e.end <= pos:
+                for i in i_spans:
+                    if i.start > pos:
+                        yield rc.fact(key(e), "inIndustry", key(i), rule, sid)
+        return
+    if len({key(i) for i in i_spans}) > 3:
+        return
+    for e in e_spans:
+        for i in i_spans:
+            yield rc.fact(key(e), "inIndustry", key(i), "rel.inIndustry.sentence", sid)
 
 
 def _topic_examples(rc: RelContext) -> Iterator[Fact]:
     """Enterprises named right after an industry topic clause (this sentence and the next two,
     within the paragraph, until another industry is named) work in that industry."""
-    text, sents = rc.ctx.text, rc.doc.sentences
+    text, sents, lex = rc.ctx.text, rc.doc.sentences, rc.ctx.lex
+    # an industry as the topic of a report passage: `装备制造多点突破,兰石…` (examples follow)
+    lead, verb, rule = lex.pattern("industry.topic_lead"), lex.pattern("industry.topic_verb"), lex.rule("industry.topic_verb")
     for sid, spans in sorted(rc.by_sid.items()):
         sent = sents[sid]
         for ind in sorted((s for s in spans if s.type == "Industry"), key=lambda s: s.start):
             clause = clause_start(text, sent.start, ind.start)
-            if not _TOPIC_LEAD.match(text[clause:ind.start]) or not _TOPIC_VERB.match(text, ind.end):
+            if not lead.match(text[clause:ind.start]) or not verb.match(text, ind.end):
                 continue
             ikey = rc.res.key_of(ind)
             for k in range(sid, min(sid + 3, len(sents))):
@@ -148,5 +146,5 @@ def _topic_examples(rc: RelContext) -> Iterator[Fact]:
                     break
                 for e in rc.by_sid.get(k, []):
                     if e.type == "Enterprise" and (k > sid or e.start > ind.end):
-                        yield rc.fact(rc.res.key_of(e), "inIndustry", ikey, "rel.inIndustry.topic", k)
+                        yield rc.fact(rc.res.key_of(e), "inIndustry", ikey, rule, k)
             break

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from ..model import Fact
 from ..text import fold_name
 from .context import RelContext
-from .cooperation import cooperation
 
-NATIONAL_PREFIX = ("中国", "国家", "全国", "中央", "中共", "国务院", "省", "中电", "中科")
 
 def zone_host(rc: RelContext) -> Iterator[Fact]:
     """A zone lies in its host region (lexicon) or in the region its name starts with, when the
@@ -18,22 +15,7 @@ def zone_host(rc: RelContext) -> Iterator[Fact]:
     lex = rc.ctx.lex
     regions = {rc.entities[k].name: k for k in rc.keys("Region")}
     for key in rc.keys("Zone"):
-        ent = rc.entities[key]
-        targets = []
-        entry = lex.lookup(ent.name)
-        if entry is not None and entry.type == "Zone" and entry.host:
-            targets.append(entry.host)
-        inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
-        for rname, rkey in regions.items():
-            r_entry = lex.regions_by_name.get(rname)
-            forms = {rname, *(r_entry.aliases if r_entry else ())}
-            if not inner and any(ent.name.startswith(f) for f in forms):
-                targets.append(rname)
-        if key == rc.focal and not targets:
-            # a zone no list knows, in a document that names one province: it lies there
-            provinces = [n for n in regions if (e := lex.regions_by_name.get(n)) and e.level == "province"]
-            if len(provinces) == 1:
-                targets.append(provinces[0])
+        targets = _host_names(rc, key, regions)
         seen = set()
         for t in list(targets):
             r_entry = lex.regions_by_name.get(t)
@@ -46,60 +28,102 @@ def zone_host(rc: RelContext) -> Iterator[Fact]:
                 yield rc.fact(key, "locatedIn", regions[t], "rel.locatedIn.host", rc.first_sid(key))
 
 
+def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
+    """The regions a zone lies in directly: its host in the lexicon, the mentioned regions its
+    name starts with (unless it is named after another zone), or the one province mentioned."""
+    lex = rc.ctx.lex
+    ent = rc.entities[key]
+    targets = []
+    entry = lex.lookup(ent.name)
+    if entry is not None and entry.type == "Zone" and entry.host:
+        targets.append(entry.host)
+    inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
+    for rname in regions:
+        r_entry = lex.regions_by_name.get(rname)
+        forms = {rname, *(r_entry.aliases if r_entry else ())}
+        if not inner and any(ent.name.startswith(f) for f in forms):
+            targets.append(rname)
+    if key == rc.focal_zone and not targets:
+        # a zone no list knows, in a document that names one province: it lies there
+        provinces = [n for n in regions if (e := lex.regions_by_name.get(n)) and e.level == "province"]
+        if len(provinces) == 1:
+            targets.append(provinces[0])
+    return targets
+
+
 def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
     """Local things of a document about one zone lie in that zone: its sub-parks, projects,
-    enterprises and bodies, unless their name ties them to the nation or another place."""
-    if rc.focal is None:
+    enterprises and bodies, unless their name ties them to the nation or another place, or the
+    zone cooperates with them (the cooperatesWith rule's facts)."""
+    if rc.focal_zone is None:
         return
     lex = rc.ctx.lex
-    focal_name = rc.entities[rc.focal].name
     region_names = [rc.entities[k].name for k in rc.keys("Region")]
     region_forms = set(region_names)
     for n in region_names:
         e = lex.regions_by_name.get(n)
         if e:
             region_forms |= set(e.aliases)
-    partners = {f.object for f in cooperation(rc) if f.subject == rc.focal}
+    partners = {f.object for f in rc.facts("facts.cooperatesWith") if f.subject == rc.focal_zone}
     for key, ent in rc.entities.items():
-        if key == rc.focal or ent.type not in {"Zone", "Enterprise", "Organization", "Project"}:
+        if key == rc.focal_zone or ent.type not in {"Zone", "Enterprise", "Organization", "Project"}:
             continue
         if key in partners:
             continue  # a partner the zone works with is not thereby in the zone
-        name = ent.name
-        entry = lex.lookup(name)
-        if entry is not None and entry.type in {"Zone", "Organization"} and entry.priority < 100:
-            continue  # a listed national zone or body has its own place
-        if name.startswith(NATIONAL_PREFIX) and ent.type != "Project":
-            continue
-        if ent.type == "Zone" and re.search(r"(国家自主创新示范区|自创区)$", name):
-            yield rc.fact(rc.focal, "locatedIn", key, "rel.locatedIn.container", rc.first_sid(key))
-            continue
-        if not name.startswith(focal_name) and _foreign_prefix(lex, name, focal_name, rc):
-            continue
-        if ent.type == "Organization" and not name.startswith(focal_name):
-            if any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms):
-                for rn in region_names:
-                    forms = {rn, *(lex.regions_by_name[rn].aliases if rn in lex.regions_by_name else ())}
-                    if any(f in name[:10] for f in forms):
-                        yield rc.fact(key, "locatedIn", ("Region", fold_name(rn)), "rel.locatedIn.name_region",
-                                      rc.first_sid(key))
-                        break
-                continue
-        if ent.type == "Zone" and not name.startswith(focal_name) and (
-                any(name.startswith(f) for f in region_forms)
-                or any(name.endswith(k) and len(name) > len(k) + 1 for k in _PEER_ZONE_KINDS)):
-            continue  # 合肥经开区 in a text about 合肥高新区: a peer, not a part
-        yield rc.fact(key, "locatedIn", rc.focal, "rel.locatedIn.focus", rc.first_sid(key))
-
-        # a project or body named after a sub-zone lies in that sub-zone too
-        for zkey in rc.keys("Zone"):
-            zname = rc.entities[zkey].name
-            if zkey != rc.focal and zkey != key and len(zname) >= 3 and name.startswith(zname) and ent.type != "Zone":
-                yield rc.fact(key, "locatedIn", zkey, "rel.locatedIn.name_zone", rc.first_sid(key))
+        yield from _in_focal_zone(rc, key, region_names, region_forms)
 
 
-_PEER_ZONE_KINDS = ("新区", "高新区", "经开区", "开发区", "自贸区", "自贸试验区", "自由贸易试验区", "自创区",
-                    "自主创新示范区")
+def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: set[str]) -> Iterator[Fact]:
+    """Where one local thing lies: the focal zone (and a sub-zone it is named after), a region its
+    name starts with (bodies), or nowhere (national names, foreign places, peer zones); a zone of a
+    containing kind (自创区) contains the focal zone instead."""
+    lex, ent = rc.ctx.lex, rc.entities[key]
+    focal_name = rc.entities[rc.focal_zone].name
+    name = ent.name
+    if _national(lex, ent):
+        return
+    if ent.type == "Zone" and lex.pattern("located.container").search(name):
+        yield rc.fact(rc.focal_zone, "locatedIn", key, lex.rule("located.container"), rc.first_sid(key))
+        return
+    local = name.startswith(focal_name)
+    if not local and _foreign_prefix(lex, name, focal_name, rc):
+        return
+    if ent.type == "Organization" and not local and (
+            any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms)):
+        yield from _named_region(rc, key, region_names)
+        return
+    if ent.type == "Zone" and not local and _peer_zone(lex, name, region_forms):
+        return  # 合肥经开区 in a text about 合肥高新区: a peer, not a part
+    yield rc.fact(key, "locatedIn", rc.focal_zone, "rel.locatedIn.focus", rc.first_sid(key))
+    # a project or body named after a sub-zone lies in that sub-zone too
+    for zkey in rc.keys("Zone"):
+        zname = rc.entities[zkey].name
+        if zkey != rc.focal_zone and zkey != key and len(zname) >= 3 and name.startswith(zname) and ent.type != "Zone":
+            yield rc.fact(key, "locatedIn", zkey, "rel.locatedIn.name_zone", rc.first_sid(key))
+
+
+def _national(lex, ent) -> bool:
+    """A listed national zone or body, or a name that ties it to the nation (国家, 中科)."""
+    entry = lex.lookup(ent.name)
+    if entry is not None and entry.type in {"Zone", "Organization"} and entry.priority < 100:
+        return True  # a listed national zone or body has its own place
+    return ent.name.startswith(lex.words("national_prefix")) and ent.type != "Project"
+
+
+def _peer_zone(lex, name: str, region_forms: set[str]) -> bool:
+    """A zone named after a mentioned region, or of a kind of its own (X经开区): a peer."""
+    return (any(name.startswith(f) for f in region_forms)
+            or any(name.endswith(k) and len(name) > len(k) + 1 for k in lex.words("peer_zone_kind")))
+
+
+def _named_region(rc: RelContext, key, region_names: list[str]) -> Iterator[Fact]:
+    """A body whose name starts with a mentioned region (兰州市科技局) lies in that region."""
+    lex, name = rc.ctx.lex, rc.entities[key].name
+    for rn in region_names:
+        forms = {rn, *(lex.regions_by_name[rn].aliases if rn in lex.regions_by_name else ())}
+        if any(f in name[:10] for f in forms):
+            yield rc.fact(key, "locatedIn", ("Region", fold_name(rn)), "rel.locatedIn.name_region", rc.first_sid(key))
+            break
 
 
 def _foreign_prefix(lex, name: str, focal_name: str, rc: RelContext) -> bool:
@@ -139,41 +163,49 @@ _PLACES = {"Zone", "Region"}
 _LOCATABLE = {"Enterprise", "Organization", "Project", "Zone"}
 
 
-_BUILD_VERBS = ("开工", "建设", "投资", "设立", "落地", "投产", "布局", "建成", "启动", "开业", "注册", "成立",
-                "新建", "扩建", "打造", "实施", "动工")
-
-
 def located_by_trigger(rc: RelContext) -> Iterator[Fact]:
-    """Stated location: `位于X的Y`, `Y落户/入驻/位于X`, and a sentence opening `在X,Y…`."""
-    text = rc.ctx.text
+    """Stated location: `位于X的Y`, `Y落户/入驻/位于X`, `Y在X开工建设`, and a sentence opening `在X,Y…`."""
     verbs = sorted(rc.ctx.lex.trigger("locate"), key=len, reverse=True)
     for sid, spans in rc.by_sid.items():
-        sent = rc.doc.sentences[sid]
         spans = sorted(spans, key=lambda s: s.start)
-        key = rc.res.key_of
         for i, place in enumerate(spans):
-            if place.type not in _PLACES:
-                continue
-            before = text[max(sent.start, place.start - 3):place.start]
-            verb = next((v for v in verbs if before.endswith(v)), None)
-            if verb:
-                # 位于X的Y
-                nxt = next((s for s in spans[i + 1:] if s.type in _LOCATABLE), None)
-                if nxt is not None and text[place.end:nxt.start] in ("的", "区的", "内的"):
-                    yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
-                # Y落户X
-                prev = next((s for s in reversed(spans[:i]) if s.type in _LOCATABLE), None)
-                if prev is not None and text[prev.end:place.start - len(verb)] in ("", "已", "将", "正式", "成功", "已经"):
-                    yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
-            if before.endswith("在") and text.startswith(_BUILD_VERBS, place.end):
-                # Y在X开工建设/投资/设立
-                prev = next((s for s in reversed(spans[:i]) if s.type in _LOCATABLE), None)
-                if prev is not None and text[prev.end:place.start - 1] in ("", "已", "将", "正式", "已经", "计划"):
-                    yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.zai", sid)
-            if place.start - sent.start <= 1 and text[sent.start] == "在":
-                # 在X(B区),Y…
-                comma = text.find(",", place.end, min(sent.end, place.end + 6))
-                if comma >= 0:
-                    nxt = next((s for s in spans if s.start == comma + 1 and s.type in _LOCATABLE), None)
-                    if nxt is not None:
-                        yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+            if place.type in _PLACES:
+                yield from _stated_place(rc, sid, spans, i, verbs)
+
+
+def _stated_place(rc: RelContext, sid: int, spans: list, i: int, verbs: list[str]) -> Iterator[Fact]:
+    """The things a sentence puts in the place spans[i]."""
+    lex, text, key = rc.ctx.lex, rc.ctx.text, rc.res.key_of
+    sent = rc.doc.sentences[sid]
+    place = spans[i]
+    before = text[max(sent.start, place.start - 3):place.start]
+    verb = next((v for v in verbs if before.endswith(v)), None)
+    if verb:
+        yield from _by_verb(rc, sid, spans, i, verb)
+    at = lex.words("at_prep")
+    if before.endswith(at) and text.startswith(lex.words("build_verb"), place.end):
+        # Y在X开工建设/投资/设立
+        prev = next((s for s in reversed(spans[:i]) if s.type in _LOCATABLE), None)
+        if prev is not None and text[prev.end:place.start - 1] in ("",) + lex.words("build_adverb"):
+            yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.zai", sid)
+    if place.start - sent.start <= 1 and text[sent.start] in at:
+        # 在X(B区),Y…
+        comma = text.find(",", place.end, min(sent.end, place.end + 6))
+        if comma >= 0:
+            nxt = next((s for s in spans if s.start == comma + 1 and s.type in _LOCATABLE), None)
+            if nxt is not None:
+                yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+
+
+def _by_verb(rc: RelContext, sid: int, spans: list, i: int, verb: str) -> Iterator[Fact]:
+    """`位于X的Y` and `Y落户X`: the place spans[i] right after a locate verb."""
+    lex, text, key = rc.ctx.lex, rc.ctx.text, rc.res.key_of
+    place = spans[i]
+    # 位于X的Y
+    nxt = next((s for s in spans[i + 1:] if s.type in _LOCATABLE), None)
+    if nxt is not None and text[place.end:nxt.start] in lex.words("locate_link"):
+        yield rc.fact(key(nxt), "locatedIn", key(place), "rel.locatedIn.trigger", sid)
+    # Y落户X
+    prev = next((s for s in reversed(spans[:i]) if s.type in _LOCATABLE), None)
+    if prev is not None and text[prev.end:place.start - len(verb)] in ("",) + lex.words("locate_adverb"):
+        yield rc.fact(key(prev), "locatedIn", key(place), "rel.locatedIn.trigger", sid)

@@ -13,87 +13,127 @@ from collections import Counter
 from dataclasses import replace
 
 from ..extract.lexicon import Lexicon
+from ..extract.registry import Step
 from ..model import DocResult, Document, Entity, Span
 from ..text import fold_name
 
-REF_WORDS = {"新区": "新区", "高新区": "高新区", "开发区": "开发区", "经开区": "经开区",
-             "我区": "", "全区": "", "本区": ""}
+
+# Resolution as a step of the pipeline (kg.relate.registry checks the order): it reads the settled
+# spans, the title and the authors, and gives the relation rules the span -> entity keys
+# ("mentions"), the entities, the focal zone and the officials of author notes.
+RESOLVE = Step("document:DocResolver", requires=("spans", "doc.metadata.title", "doc.metadata.authors"),
+               assigns=("mentions", "entities", "focal_zone", "author_notes"))
 
 
-# short and full forms of a zone kind: the same zone when both follow the same place name
-ZONE_KIND_ABBREVIATIONS = (("经开区", "经济技术开发区"), ("高新区", "高新技术产业开发区"), ("自贸区", "自由贸易试验区"),
-                           ("自贸试验区", "自由贸易试验区"), ("综保区", "综合保税区"), ("自创区", "自主创新示范区"))
-_KIND_FULL = dict(ZONE_KIND_ABBREVIATIONS)
-_LEGAL_FORMS = ("有限公司", "股份有限公司", "有限责任公司")
+class ZoneKinds:
+    """Zone kinds written short or in full (triggers.tsv zone_kind_short) and the bare references
+    to a focal zone of a kind (zone_ref)."""
 
+    def __init__(self, lex: Lexicon):
+        self.full = lex.trigger("zone_kind_short")    # short -> full, in file order
+        self.refs = lex.trigger("zone_ref")           # reference word -> the kind it needs ('' any)
 
-def _is_kind(name: str, kind: str) -> bool:
-    """A zone name of this kind, written short or in full (高新区: 成都高新技术产业开发区 too)."""
-    return name.endswith(kind) or (kind in _KIND_FULL and name.endswith(_KIND_FULL[kind]))
+    def is_kind(self, name: str, kind: str) -> bool:
+        """A zone name of this kind, written short or in full (高新区: 成都高新技术产业开发区 too)."""
+        return name.endswith(kind) or (kind in self.full and name.endswith(self.full[kind]))
 
-
-def _expand_kind(short: str, names) -> str | None:
-    """The full form of an abbreviated zone name when `names` has it (长沙经开区 -> 长沙经济技术开发区)."""
-    for abbr, kind in ZONE_KIND_ABBREVIATIONS:
-        if short.endswith(abbr) and len(short) > len(abbr) + 1 and short[:-len(abbr)] + kind in names:
-            return short[:-len(abbr)] + kind
-    return None
-
-
-_AREA_REFS = re.compile(r"全市|全省|全州|全县")  # in a title: the text is about a whole city or province
+    def expand(self, short: str, names) -> str | None:
+        """The full form of an abbreviated zone name when `names` has it (长沙经开区 -> 长沙经济技术开发区)."""
+        for abbr, kind in self.full.items():
+            if short.endswith(abbr) and len(short) > len(abbr) + 1 and short[:-len(abbr)] + kind in names:
+                return short[:-len(abbr)] + kind
+        return None
 
 
 class DocResolver:
     """Maps each span of one document to an entity key and collects the entities."""
 
-    def __init__(self, doc: Document, spans: list[Span], lex: Lexicon):
-        self.doc, self.lex = doc, lex
+    def __init__(self, doc: Document, spans: list[Span], lex: Lexicon, ctx=None):
+        self.doc, self.lex, self.ctx = doc, lex, ctx
         self.spans = spans
+        self.kinds = ZoneKinds(lex)
+        self.ref_rule = lex.rule("ref.focal_zone")
         self.entities: dict[tuple[str, str], Entity] = {}
         self.span_key: dict[tuple[int, int], tuple[str, str]] = {}
-        self.focal = self._focal_zone()
+        self.author_notes: dict[tuple[int, int], tuple[str, str]] = {}
+        self.focal_zone = self._find_focal_zone()
 
-    def _focal_zone(self) -> Span | None:
+    # ------------------------------------------------------------------ the focal zone
+
+    def _find_focal_zone(self) -> Span | None:
+        """The zone the text is about: the zone named most, counting its short and full forms as one,
+        three more if the title names it, and the bare references of its kind (高新区)."""
+        counts, first, forms = self._zone_counts()
+        title = self.doc.metadata.get("title", "")
+        refs = Counter(s.text for s in self.spans if s.rule == self.ref_rule)
+        for name in counts:
+            if any(form in title for form in forms[name]):
+                counts[name] += 3
+            counts[name] += sum(n for word, n in refs.items()
+                                if self.kinds.refs.get(word) and self.kinds.is_kind(name, self.kinds.refs[word]))
+        if not counts:
+            return None
+        name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
+        if n < 2 or (self.lex.pattern("focal_zone.area_title").search(title)
+                     and not any(form in title for form in forms[name])):
+            return None  # a text about a whole city or province (全市, 我省) that names some zones
+        return first[name]
+
+    def _zone_counts(self) -> tuple[Counter, dict, dict]:
+        """Mentions per zone name (short and full forms of a kind together), the first mention of
+        each, and the forms each name was written in."""
         counts: Counter = Counter()
         first: dict[str, Span] = {}
-        title = self.doc.metadata.get("title", "")
         for s in self.spans:
-            if s.type == "Zone" and s.rule != "ref.focus":
+            if s.type == "Zone" and s.rule != self.ref_rule:
                 counts[s.name] += 1
                 first.setdefault(s.name, s)
         forms = {name: {name} for name in counts}
         for short in list(counts):
-            full = _expand_kind(short, counts)
+            full = self.kinds.expand(short, counts)
             if full:  # 长沙经开区 and 长沙经济技术开发区 count as one zone
                 counts[full] += counts.pop(short)
                 forms[full] |= forms.pop(short)
-        refs = Counter(s.text for s in self.spans if s.rule == "ref.focus")
-        for name in counts:
-            if any(form in title for form in forms[name]):
-                counts[name] += 3
-            counts[name] += sum(n for word, n in refs.items() if REF_WORDS.get(word) and _is_kind(name, REF_WORDS[word]))
-        if not counts:
-            return None
-        name, n = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]].start))
-        if n < 2 or (_AREA_REFS.search(title) and not any(form in title for form in forms[name])):
-            return None  # a text about a whole city or province (全市, 我省) that names some zones
-        return first[name]
+        return counts, first, forms
 
-    def focal_name(self) -> str | None:
-        return self.focal.name if self.focal else None
+    def focal_zone_name(self) -> str | None:
+        return self.focal_zone.name if self.focal_zone else None
 
     def ref_target(self, word: str) -> str | None:
         """The focal zone a bare reference (新区, 我区, 高新区) stands for, if it fits."""
-        focal = self.focal_name()
-        if not focal or word not in REF_WORDS:
+        focal = self.focal_zone_name()
+        if not focal or word not in self.kinds.refs:
             return None
-        return focal if _is_kind(focal, REF_WORDS[word]) else None
+        return focal if self.kinds.is_kind(focal, self.kinds.refs[word]) else None
+
+    # ------------------------------------------------------------------ mentions -> entities
 
     def resolve(self) -> DocResult:
+        """Every span's entity: focal-zone references and `新区X` names, short forms joined to the
+        full name the document gives, `X(简称Y)` aliases; then the author-note officials."""
         doc = self.doc
+        names = self._mention_names()
+        full_by_label: dict[str, set[str]] = {}
+        for etype, name, _ in names.values():
+            full_by_label.setdefault(etype, set()).add(name)
+        remap = self._industry_remap(names, full_by_label.get("Industry", set()))
+        remap.update(self._short_form_remap(full_by_label))
+        if self.focal_zone is not None and ("Zone", self.focal_zone.name) in remap:
+            self.focal_zone = replace(self.focal_zone, canonical=remap[("Zone", self.focal_zone.name)])
+        self._bracket_aliases(names, remap)
+        self._build_entities(names, remap)
+        self._author_note_officials()
+        focal_key = ("Zone", fold_name(self.focal_zone.name)) if self.focal_zone else None
+        return DocResult(doc.rel_path, doc.sha256, doc.encoding, doc.script, dict(doc.metadata),
+                         len(doc.sentences), self.entities, [], focal_key)
+
+    def _mention_names(self) -> dict[tuple[int, int], tuple[str, str, set]]:
+        """(type, name, aliases) per span: a bare reference is the focal zone (or nothing), and a
+        name opening with one (新区科技局) is written out with the focal zone's name."""
         names: dict[tuple[int, int], tuple[str, str, set]] = {}
+        refs = sorted(self.kinds.refs, key=len, reverse=True)
         for s in self.spans:
-            if s.rule == "ref.focus":
+            if s.rule == self.ref_rule:
                 target = self.ref_target(s.text)
                 if target:
                     names[(s.start, s.end)] = ("Zone", target, {s.text})
@@ -101,7 +141,7 @@ class DocResolver:
             name, aliases = s.name, set()
             if s.text != name:
                 aliases.add(s.text)
-            for ref in sorted(REF_WORDS, key=len, reverse=True):
+            for ref in refs:
                 if ref and name.startswith(ref) and len(name) > len(ref) + 1:
                     target = self.ref_target(ref)
                     if target and not name.startswith(target):
@@ -109,15 +149,14 @@ class DocResolver:
                         name = target + name[len(ref):]
                     break
             names[(s.start, s.end)] = (s.type, name, aliases)
-        # short forms -> the full name the same document gives
-        full_by_label: dict[str, set[str]] = {}
-        for etype, name, _ in names.values():
-            full_by_label.setdefault(etype, set()).add(name)
+        return names
+
+    def _industry_remap(self, names: dict, industries: set[str]) -> dict:
+        """A qualified variant (人用疫苗, 高性能铜箔) of an industry the document also names is that
+        industry, unless the vocabulary knows the variant as an industry of its own; a shortening
+        of a longer form the document uses for another industry (数据信息 of 大数据信息) is that one."""
         remap = {}
-        industries = full_by_label.get("Industry", set())
         for name in industries:
-            # a qualified variant (人用疫苗, 高性能铜箔) of an industry the document also names is
-            # that industry, unless the vocabulary knows the variant as an industry of its own
             entry = self.lex.lookup(name)
             if entry is not None and entry.type == "Industry" and entry.name == name:
                 continue
@@ -125,45 +164,63 @@ class DocResolver:
             if len(base) == 1:
                 remap[("Industry", name)] = base[0]
                 continue
-            # a shortening of a longer form the document uses for another industry (数据信息 of 大数据信息)
             if entry is None and len(name) >= 3:
                 longer = {n for lab, n, al in names.values() if lab == "Industry" and n != name
                           for form in al | {n} if name in form and form != name}
                 if len(longer) == 1:
                     remap[("Industry", name)] = longer.pop()
+        return remap
+
+    def _short_form_remap(self, full_by_label: dict[str, set[str]]) -> dict:
+        """Short forms -> the one full name of the same type the same document gives (科近泰基 ->
+        兰州科近泰基新技术有限责任公司, 长沙经开区 -> 长沙经济技术开发区, X集团 -> X集团有限公司)."""
+        remap = {}
+        joins = tuple(w for w, flags in self.lex.trigger("legal_form").items() if "joins" in flags.split("|"))
+        strong = tuple(suf for suf, _, is_strong, _ in self.lex.suffixes if is_strong)
         for etype, group in full_by_label.items():
             if etype in {"Region", "Official", "Industry"}:
                 continue
             for short in group:
-                if etype == "Zone":
-                    full = _expand_kind(short, group)
-                    if full:  # 长沙经开区 in a text that also writes 长沙经济技术开发区
-                        remap[(etype, short)] = full
-                        continue
-                if short == self.focal_name():
-                    continue
-                complete = any(short.endswith(suf) for suf, _, strong, _ in self.lex.suffixes if strong)
-                longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
-                          and (not (complete and short in n and not n.endswith(short))
-                               or n[len(short):] in _LEGAL_FORMS)]  # X集团 = X集团有限公司
-                if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
-                    remap[(etype, short)] = longer[0]
-        if self.focal is not None and ("Zone", self.focal.name) in remap:
-            self.focal = replace(self.focal, canonical=remap[("Zone", self.focal.name)])
-        # `X(Y)` and `X(简称Y)`: Y is another name of X
+                full = self._full_form(etype, short, group, joins, strong)
+                if full is not None:
+                    remap[(etype, short)] = full
+        return remap
+
+    def _full_form(self, etype: str, short: str, group: set[str], joins: tuple, strong: tuple) -> str | None:
+        if etype == "Zone":
+            full = self.kinds.expand(short, group)
+            if full:  # 长沙经开区 in a text that also writes 长沙经济技术开发区
+                return full
+        if short == self.focal_zone_name():
+            return None
+        complete = short.endswith(strong)
+        longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
+                  and (not (complete and short in n and not n.endswith(short))
+                       or n[len(short):] in joins)]  # X集团 = X集团有限公司
+        if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
+            return longer[0]
+        return None
+
+    def _bracket_aliases(self, names: dict, remap: dict) -> None:
+        """`X(Y)` and `X(简称Y)`: Y is another name of X."""
+        text = self.doc.text
+        bracket = self.lex.pattern("resolve.alias_bracket")
         by_start = {st: (en, v) for (st, en), v in names.items()}
         for (start, end), (etype, name, aliases) in names.items():
-            m = re.match(r"\((简称|以下简称)?", doc.text[end:end + 6])
+            m = bracket.match(text[end:end + 6])
             if not m:
                 continue
             inner = by_start.get(end + m.end())
-            if inner and doc.text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
+            if inner and text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
                 remap.setdefault((etype, inner[1][1]), name)
             elif m.group(1):
-                close = doc.text.find(")", end, end + 20)
-                short = doc.text[end + m.end():close] if close > 0 else ""
+                close = text.find(")", end, end + 20)
+                short = text[end + m.end():close] if close > 0 else ""
                 if 2 <= len(short) <= 10:
                     aliases.add(short)
+
+    def _build_entities(self, names: dict, remap: dict) -> None:
+        doc = self.doc
         for (start, end), (etype, name, aliases) in names.items():
             full = remap.get((etype, name))
             if full:
@@ -182,9 +239,23 @@ class DocResolver:
             key = self.span_key.get((s.start, s.end))
             if key:
                 self.entities[key].rules.add(s.rule)
-        focal_key = ("Zone", fold_name(self.focal.name)) if self.focal else None
-        return DocResult(doc.rel_path, doc.sha256, doc.encoding, doc.script, dict(doc.metadata),
-                         len(doc.sentences), self.entities, [], focal_key)
+
+    def _author_note_officials(self) -> None:
+        """`作者系…POST`: a title string with no name after an author note names the document's
+        first author (doc.metadata.authors), who becomes an Official of this document."""
+        authors = self.doc.metadata.get("authors", [])
+        if not authors or self.ctx is None:
+            return
+        from ..extract.official import post_strings
+
+        note, rule = self.lex.pattern("official.author_note"), self.lex.rule("official.author_note")
+        for sid, sent in enumerate(self.doc.sentences):
+            for name_s, _name_e, posts, _org_end in post_strings(self.ctx, sid):
+                if name_s is None and note.search(self.doc.text[sent.start:posts[0][0]]):
+                    person = ("Official", fold_name(authors[0]))
+                    if person not in self.entities:
+                        self.entities[person] = Entity("Official", authors[0], docs={self.doc.rel_path}, rules={rule})
+                    self.author_notes[(sid, posts[0][0])] = person
 
     def key_of(self, span: Span):
         return self.span_key.get((span.start, span.end))

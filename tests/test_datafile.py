@@ -144,3 +144,147 @@ def test_bundled_data_files_load():
     rules = line_rules()
     assert lex.entries and lex.posts and lex.suffixes and lex.surnames
     assert rules.drop and rules.stop and rules.meta
+
+
+# ---------------------------------------------------------------------------- rules as data
+
+
+def test_trigger_and_pattern_files_are_strict(tmp_path):
+    from kg.extract.lexicon import Lexicon, load_patterns, load_triggers
+
+    cases = [
+        (load_triggers, "word\trole\tvalue\n# c\n甲\tverb\t\n乙\tverbb\t\n", 4, ["unknown role", "verbb"]),
+        (load_triggers, "word\trole\tvalue\n甲\tenum_head\tCompany\n", 2, ["enum_head", "Company"]),
+        (load_triggers, "word\trole\tvalue\n有限公司\tlegal_form\tjoins|every\n", 2, ["legal_form", "joins|every"]),
+        (load_triggers, "word\trole\tvalue\n经开区\tzone_kind_short\t\n", 2, ["full form"]),
+        (load_patterns, "id\trule\tpattern\tnote\nenum.heads\t\tx\t\n", 2, ["unknown pattern id", "enum.heads"]),
+        (load_patterns, "id\trule\tpattern\tnote\nenum.last\t\t(a\t\n", 2, ["regular expression"]),
+        (load_patterns, "id\trule\tpattern\tnote\nenum.last\t\t({@no_such_role})\t\n", 2, ["unknown trigger role"]),
+        (load_patterns, "id\trule\tpattern\tnote\nenum.last\t\ta\t\nenum.last\t\tb\t\n", 3, ["given twice"]),
+    ]
+    for loader, text, line, words in cases:
+        path = write(tmp_path, text, "rules.tsv")
+        with pytest.raises(DataFileError) as err:
+            loader(Lexicon(), path)
+        assert str(err.value).startswith(f"{path}:{line}: "), str(err.value)
+        for w in words:
+            assert w in str(err.value)
+
+
+def test_a_pattern_the_code_asks_for_must_be_there(tmp_path):
+    from kg.extract.lexicon import Lexicon, load_patterns
+
+    path = write(tmp_path, "id\trule\tpattern\tnote\nenum.last\t\tx\t\n", "patterns.tsv")
+    with pytest.raises(DataFileError) as err:
+        load_patterns(Lexicon(), path)
+    assert str(err.value).startswith(f"{path}: ") and "missing pattern(s)" in str(err.value)
+    assert "ref.focal_zone" in str(err.value)
+
+
+def test_a_role_placeholder_expands_to_its_words_longest_first(tmp_path):
+    from kg.extract.lexicon import PATTERN_IDS, Lexicon, load_patterns, load_triggers
+
+    lex = Lexicon()
+    load_triggers(lex, write(tmp_path, "word\trole\tvalue\n和\tconjunction\t\n以及\tconjunction\t\n", "t.tsv"))
+    rows = "".join(f"{pid}\t{'r.' + pid if pid == 'enum.last' else ''}\tx\t\n" for pid in sorted(PATTERN_IDS - {"enum.last"}))
+    load_patterns(lex, write(tmp_path, "id\trule\tpattern\tnote\n" + rows + "enum.last\tr.enum.last\t^({@conjunction})\t\n",
+                             "p.tsv"))
+    assert lex.pattern("enum.last").pattern == "^(以及|和)"
+    assert lex.pattern("enum.last").match("以及其他").group(1) == "以及"
+    assert lex.rule("enum.last") == "r.enum.last"
+    assert lex.words("conjunction") == ("和", "以及")
+    with pytest.raises(KeyError):
+        lex.words("no_such_role")
+
+
+def test_every_trigger_role_the_code_names_is_in_the_data():
+    from kg.extract.lexicon import TRIGGER_ROLES, load
+
+    lex = load()
+    unused = sorted(role for role in TRIGGER_ROLES if not lex.words(role))
+    assert unused == [], f"roles with no words in triggers.tsv: {unused}"
+
+
+def test_ingest_rules_from_furniture_file(furniture_file):
+    from kg.ingest.reader import iso_date, make_document
+
+    furniture_file.write_text("kind\tpattern\tnote\ndate\t(\\d{4})/(\\d{1,2})/(\\d{1,2})\t\n"
+                              "news_lead\t^(?P<source>某报)讯\\((?P<names>[^)]+)\\)\t\n"
+                              "role_word\t记者\t\nown_source\t本站\t\n", encoding="utf-8")
+    assert iso_date("2024/3/5") == "2024-03-05" and iso_date("2024年3月5日") is None
+    doc = make_document("某报讯(记者 张三)今天开会。")
+    assert doc.metadata["source"] == "某报" and doc.metadata["authors"] == ["张三"]
+
+
+def test_one_surnames_loader():
+    from kg.extract.lexicon import load
+    from kg.ingest.reader import surnames
+
+    assert load().surnames is surnames()
+
+
+# ---------------------------------------------------------------------------- no vocabulary in code
+
+import ast  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+KG = Path(__file__).resolve().parents[1] / "kg"
+# Chinese words and patterns live in kg/data/*.tsv. Allowed elsewhere: docstrings and comments
+# (they explain), CJK punctuation used as syntax (、 。 “ ” 《 》: only Han characters count, and
+# "\u4e00-\u9fff" written as escapes is a character range, not a word), and these places:
+CJK_ALLOWED_DIRS = (
+    "viz",          # labels of the graph page (the viz engineer's)
+    "data/make",    # generators of the data files, which hold the words they write
+)
+CJK_ALLOWED_STRINGS = {
+    # an example value in a usage error message, not a rule (the CLI engineer's)
+    ("cli/query.py", "--param {}: expected KEY=VALUE, e.g. --param name=兰州新区"),
+}
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def han_constants(source: str) -> list[tuple[int, str]]:
+    """(line, value) of the string constants whose source text holds Han characters, docstrings
+    aside; an f-string's value is its text with {} for each replacement field."""
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(part) for part in ast.walk(node) if part is not node)
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            value = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+        else:
+            continue
+        # the value may hold Han characters written as escapes: the source text decides
+        if _HAN.search(value) and _HAN.search(ast.get_source_segment(source, node) or ""):
+            found.append((node.lineno, value))
+    return sorted(found)
+
+
+def test_the_check_finds_words_and_patterns_but_not_docstrings_comments_or_escapes():
+    source = ('"""模块说明"""\nX = ("新区", "高新区")  # 注释\nR = r"(与|同)"\nRANGE = "[\\u4e00-\\u9fff]"\nP = "、"\n'
+              'def f(n):\n    """函数说明"""\n    return f"{n}公司"\n')
+    assert [line for line, _ in han_constants(source)] == [2, 2, 3, 8]
+
+
+def test_no_chinese_word_list_or_pattern_left_in_the_code():
+    found = []
+    for path in sorted(KG.rglob("*.py")):
+        rel = path.relative_to(KG).as_posix()
+        if rel.startswith(CJK_ALLOWED_DIRS):
+            continue
+        for line, value in han_constants(path.read_text(encoding="utf-8")):
+            if (rel, value) not in CJK_ALLOWED_STRINGS:
+                found.append(f"kg/{rel}:{line}: {value[:60]!r}")
+    assert found == [], "Chinese constants outside kg/data (move them to a data file):\n" + "\n".join(found)

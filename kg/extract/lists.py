@@ -31,7 +31,7 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
     """Items of `A、B、C等企业` / `A、B、C三大主导产业`: each item gets the head's type."""
     lex = ctx.lex
     for sid, sent in enumerate(ctx.doc.sentences):
-        for head_start, head_end, etype in _enum_head(ctx, sent.text, sent.start):
+        for head_start, _head_end, etype in _enum_head(ctx, sent.text, sent.start):
             pieces = _enum_pieces(ctx, sid, sent.start, head_start, etype)
             if not pieces:
                 continue

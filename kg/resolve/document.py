@@ -8,7 +8,6 @@ same folded name -> one node; a short form that is part of exactly one full name
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 

@@ -197,3 +197,31 @@ _WORDS = st.sampled_from(["兰州新区", "新区", "我区", "、", "等企业"
 def test_spans_keep_offsets_property(text):
     ctx = context(text)
     check_offsets(ctx, extract(ctx))
+
+
+# ---------------------------------------------------------------------------- steps and their order
+
+
+def test_steps_declare_what_they_require_and_assign_in_a_checked_order():
+    from kg.extract.registry import INGEST, STEPS, OrderError, Step, check_order, provides
+
+    assert {"spans", "doc.metadata.speaker", "doc.metadata.authors"} <= provides()
+    swapped = {"speaker": STEPS["speaker"], "settle": STEPS["settle"]}
+    with pytest.raises(OrderError, match="'speaker' requires spans"):
+        check_order(swapped, set(INGEST) | {"candidates"}, "extraction step")
+    with pytest.raises(OrderError, match="'x' requires nothing.yet"):
+        check_order({"x": Step("m:f", ("nothing.yet",))}, INGEST, "extractor")
+
+
+def test_the_speaker_step_sets_the_speaker_before_resolution():
+    ctx = context("市长 周明远\n(2024年3月5日)\n临江市加快发展。")
+    extract(ctx)
+    assert ctx.doc.metadata["speaker"] == "周明远" and ctx.doc.metadata["authors"] == ["周明远"]
+
+
+def test_post_strings_are_found_once_per_document():
+    from kg.extract.official import post_strings
+
+    ctx = context("临江市市长周明远说,临江市将加快发展。")
+    first = post_strings(ctx, 0)
+    assert first and post_strings(ctx, 0) is first

@@ -356,3 +356,30 @@ def test_bare_kind_reference_reaches_a_focal_zone_named_in_full():
 def test_group_and_its_legal_form_are_one_company():
     ents = entities_of("浙江吉利控股集团有限公司签约。浙江吉利控股集团将投资。")
     assert [n for n, t in ents.items() if t == "Enterprise"] == ["浙江吉利控股集团有限公司"]
+
+
+# ---------------------------------------------------------------------------- rule order
+
+
+def test_rules_declare_what_they_require_and_the_order_is_checked():
+    from kg.extract.registry import OrderError, check_order, provides
+    from kg.relate.registry import RULES, checked
+    from kg.resolve.document import RESOLVE
+
+    assert checked() is RULES
+    have = check_order({"resolve": RESOLVE}, provides(), "resolution step")
+    assert {"entities", "focal_zone", "author_notes"} <= have
+    # the focal-zone rule reads the cooperation facts: it cannot run before the cooperation rule
+    reordered = {k: RULES[k] for k in ("locatedIn.focus", "cooperatesWith")}
+    with pytest.raises(OrderError, match="'locatedIn.focus' requires facts.cooperatesWith"):
+        check_order(reordered, have, "relation rule")
+    # resolution reads the authors that the speaker step completes
+    with pytest.raises(OrderError, match="requires doc.metadata.authors"):
+        check_order({"resolve": RESOLVE}, {"spans", "doc.metadata.title"}, "resolution step")
+
+
+def test_a_partner_of_the_focal_zone_is_not_inside_it():
+    facts = facts_of("白鹭新区加快发展。白鹭新区与星海科技有限公司开展合作。星海科技有限公司成立于2010年。"
+                     "白鹭新区建设提速。")
+    assert ("白鹭新区", "cooperatesWith", "星海科技有限公司") in facts
+    assert ("星海科技有限公司", "locatedIn", "白鹭新区") not in facts

@@ -177,3 +177,44 @@ def test_merge_same_name_from_two_documents_is_one_entity():
 def test_seed_short_name_kejin_taiji(seed_graph):
     [company] = nodes(seed_graph, "Enterprise", "兰州科近泰基新技术有限责任公司")
     assert Literal("科近泰基", lang="zh") in set(seed_graph.objects(company, SKOS.altLabel))
+
+
+def resolved(text: str):
+    """The resolver of one document after extraction (no relation rule has run)."""
+    from kg.build.document import resources
+    from kg.extract.context import Context
+    from kg.extract.registry import extract
+    from kg.resolve.document import DocResolver
+
+    lex, gaz, aff = resources()
+    doc = make_document(text, path="t.txt")
+    ctx = Context(doc, lex, gaz, aff)
+    res = DocResolver(doc, extract(ctx), lex, ctx)
+    return res, res.resolve()
+
+
+def test_the_author_of_an_author_note_is_an_official_after_resolution():
+    res, result = resolved("作者:周明远\n白鹭新区加快发展。\n(作者系白鹭新区党工委书记)\n白鹭新区建设提速。")
+    person = ("Official", "周明远")
+    assert result.entities[person].rules == {"official.author_note"}
+    assert list(res.author_notes.values()) == [person]
+    facts = {(f.subject, f.predicate, f.object) for f in entities(
+        "作者:周明远\n白鹭新区加快发展。\n(作者系白鹭新区党工委书记)\n白鹭新区建设提速。").facts}
+    assert (person, "holdsPost", "党工委书记") in facts
+
+
+def test_no_author_no_author_note_official():
+    res, result = resolved("白鹭新区加快发展。\n(作者系白鹭新区党工委书记)\n白鹭新区建设提速。")
+    assert not res.author_notes and not any(k[0] == "Official" for k in result.entities)
+
+
+def test_zone_kinds_short_and_full_from_the_data():
+    from kg.build.document import resources
+    from kg.resolve.document import ZoneKinds
+
+    kinds = ZoneKinds(resources()[0])
+    assert kinds.is_kind("长沙经济技术开发区", "经开区") and kinds.is_kind("长沙经开区", "经开区")
+    assert not kinds.is_kind("长沙高新区", "经开区")
+    assert kinds.expand("长沙经开区", {"长沙经济技术开发区"}) == "长沙经济技术开发区"
+    assert kinds.expand("长沙经开区", {"株洲经济技术开发区"}) is None
+    assert kinds.refs["我区"] == "" and kinds.refs["高新区"] == "高新区"

@@ -370,8 +370,8 @@ def test_rules_declare_what_they_require_and_the_order_is_checked():
     have = check_order({"resolve": RESOLVE}, provides(), "resolution step")
     assert {"entities", "focal_zone", "author_notes"} <= have
     # the focal-zone rule reads the cooperation facts: it cannot run before the cooperation rule
-    reordered = {k: RULES[k] for k in ("locatedIn.focus", "cooperatesWith")}
-    with pytest.raises(OrderError, match="'locatedIn.focus' requires facts.cooperatesWith"):
+    reordered = {k: RULES[k] for k in ("locatedIn.focalZone", "cooperatesWith")}
+    with pytest.raises(OrderError, match="'locatedIn.focalZone' requires facts.cooperatesWith"):
         check_order(reordered, have, "relation rule")
     # resolution reads the authors that the speaker step completes
     with pytest.raises(OrderError, match="requires doc.metadata.authors"):

@@ -24,7 +24,7 @@ RULES: dict[str, Step] = {
     "officials": Step("officials:officials", _RESOLVED + ("author_notes",), ("facts.holdsPost", "facts.servesIn")),
     "locatedIn.host": Step("located:zone_host", _RESOLVED, ("facts.locatedIn",)),
     "cooperatesWith": Step("cooperation:cooperation", _RESOLVED, ("facts.cooperatesWith",)),
-    "locatedIn.focus": Step("located:in_focal_zone", _RESOLVED + ("facts.cooperatesWith",), ("facts.locatedIn",)),
+    "locatedIn.focalZone": Step("located:in_focal_zone", _RESOLVED + ("facts.cooperatesWith",), ("facts.locatedIn",)),
     "locatedIn.trigger": Step("located:located_by_trigger", _RESOLVED, ("facts.locatedIn",)),
     "developsIndustry": Step("industry:develops", _RESOLVED, ("facts.developsIndustry",)),
     "inIndustry": Step("industry:in_industry", _RESOLVED, ("facts.inIndustry",)),

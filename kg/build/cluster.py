@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 from ..model import Entity
 from ..rdf.writer import GraphBuilder, nquad
-from .executors import Doc, EngineError, Executor, Outcome, Work, process
+from .executors import Doc, EngineError, Executor, Outcome, Work, process, read_ref
 
 NQ_DIR = "nquads"
 PARTITION_BYTES = 32 << 20   # default partition size, at least two partitions per worker
@@ -76,10 +76,8 @@ def read_spool(refs: Iterable[tuple]) -> Iterator:
     """The results at these (file, offset, length) references, in order."""
     from .document import unpack
 
-    for name, off, n in refs:
-        with open(name, "rb") as fh:
-            fh.seek(off)
-            yield unpack(fh.read(n))
+    for ref in refs:
+        yield unpack(read_ref(ref))
 
 
 def shard_task(refs: list, keymap: dict, base: str, out: str) -> int:
@@ -138,7 +136,6 @@ class Dask(Executor):
     """Partitions of documents as Dask tasks: on `scheduler` (an address), or on a LocalCluster of
     `jobs` worker processes; `partitions` (default: two per worker, 32 MB at most each)."""
 
-    name = "dask"
     options = ("scheduler", "partitions")
 
     def __init__(self, work: Work, jobs: int, out_dir, scheduler: str | None = None, partitions: int | None = None):
@@ -155,7 +152,10 @@ class Dask(Executor):
         from dask.distributed import Client, LocalCluster
 
         if self.scheduler:
-            self.client = Client(self.scheduler)
+            try:
+                self.client = Client(self.scheduler)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise EngineError(f"cannot reach the Dask scheduler {self.scheduler}: {exc}") from None
         else:
             self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
@@ -166,10 +166,10 @@ class Dask(Executor):
 
         if not docs:
             return
+        self._connect()
         out_dir = Path(self.out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.spool_dir = Path(tempfile.mkdtemp(prefix=".kg-dask-", dir=out_dir))
-        self._connect()
         total = sum(doc.size for doc in docs)
         parts = partitions(docs, self.n_partitions or max(2 * self.jobs, total // PARTITION_BYTES))
         futures = [self.client.submit(extract_partition, i, part, self.work,

@@ -76,12 +76,15 @@ class Outcome:
 
     def packed(self) -> bytes:
         """The packed result, wherever it is kept."""
-        if self.blob is not None:
-            return self.blob
-        name, off, n = self.ref
-        with open(name, "rb") as fh:
-            fh.seek(off)
-            return fh.read(n)
+        return self.blob if self.blob is not None else read_ref(self.ref)
+
+
+def read_ref(ref: tuple) -> bytes:
+    """The bytes at a (file, offset, length) reference."""
+    name, off, n = ref
+    with open(name, "rb") as fh:
+        fh.seek(off)
+        return fh.read(n)
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,9 @@ def process(doc: Doc, work: Work) -> tuple[Outcome, object]:
 class Executor:
     """Runs the per-document work of a build: `with executor: executor.run(docs)`."""
 
-    name = ""
     options: tuple = ()   # the keyword options it takes besides jobs
 
-    def __init__(self, work: Work, jobs: int, out_dir, **options):
+    def __init__(self, work: Work, jobs: int, out_dir):
         self.work, self.jobs, self.out_dir = work, jobs, out_dir
 
     def __enter__(self):
@@ -161,8 +163,6 @@ class Executor:
 
 class Inline(Executor):
     """One document after another, in this process."""
-
-    name = "inline"
 
     def run(self, docs: list[Doc]) -> Iterator[Outcome]:
         for doc in docs:
@@ -190,7 +190,6 @@ def batches(docs: list, jobs: int) -> list[list]:
 class ProcessPool(Executor):
     """Documents in batches over `jobs` worker processes; results arrive in completion order."""
 
-    name = "processes"
     pool = None
 
     def run(self, docs: list[Doc]) -> Iterator[Outcome]:

@@ -91,16 +91,15 @@ class ResultSpool:
 
     def results(self) -> Iterator[DocResult]:
         """Every result, sorted by path."""
-        files: dict = {}
-        try:
-            for rel in sorted(self._index):
-                name, off, n = self._index[rel]
-                fh = self._file if name is None else files.get(name) or files.setdefault(name, open(name, "rb"))
-                fh.seek(off)
-                yield unpack(fh.read(n))
-        finally:
-            for fh in files.values():
-                fh.close()
+        from .executors import read_ref
+
+        for rel in sorted(self._index):
+            name, off, n = ref = self._index[rel]
+            if name is None:
+                self._file.seek(off)
+                yield unpack(self._file.read(n))
+            else:
+                yield unpack(read_ref(ref))
 
     def write_graph(self, merged: Merged, out: Path, res, *, base: str, clock: Stages) -> dict:
         """Write the graph of the spooled results to `out` (see `write_graph`)."""

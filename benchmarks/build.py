@@ -39,7 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-STAGES = ("ingest", "segmentation", "extraction", "resolution", "graph", "serialisation")
+
+from kg.build.executors import ENGINES  # noqa: E402  (after the path: the repository's kg)
+from kg.build.timing import STAGES  # noqa: E402
 
 
 def corpus(base: Path, mb: float, seed: int) -> tuple[Path, dict]:
@@ -160,18 +162,12 @@ def child(args) -> None:
     """Run one build in this (fresh) process and print its figures as JSON."""
     import resource
 
-    from kg.build import driver as pipeline, timing
+    from kg.build import build
 
-    timing.enable_timing(True)
     t0 = time.perf_counter()
     c0 = time.process_time()
-    if args.engine == "dask":
-        from kg.build.cluster import build_dask
-        from kg.rdf.vocab import DEFAULT_BASE
-
-        report = build_dask([args.child], args.out, base=DEFAULT_BASE, workers=args.child_jobs)
-    else:
-        report = pipeline.build([args.child], args.out, jobs=args.child_jobs, store=args.store, html=False)
+    report = build([args.child], args.out, jobs=args.child_jobs, store=args.store, html=False, engine=args.engine,
+                   timing=True)
     wall = time.perf_counter() - t0
     ru_self = resource.getrusage(resource.RUSAGE_SELF)
     ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -262,7 +258,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mb", type=float, action="append", help="corpus size in MB (repeatable)")
     ap.add_argument("--jobs", type=int, action="append", help="worker counts (default: 1 and all cores)")
-    ap.add_argument("--engine", choices=["local", "dask"], default="local")
+    ap.add_argument("--engine", choices=list(ENGINES), default="local")
     ap.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "kg-bench",
                     help="where generated corpora are kept between runs")
     ap.add_argument("--seed", type=int, default=1)

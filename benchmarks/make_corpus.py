@@ -50,7 +50,7 @@ def templates(seeds: Path) -> list[list]:
     for path in sorted(seeds.glob("*.txt")):
         doc = read_document(path)
         spans = [s for s in extract(Context(doc, lex, gaz, aff))
-                 if s.label in SLOT_LABELS and s.rule != "ref.focus"]
+                 if s.type in SLOT_LABELS and s.rule != "ref.focus"]
         spans.sort(key=lambda s: (s.start, -s.end))
         outer, last = [], -1
         for s in spans:
@@ -62,7 +62,7 @@ def templates(seeds: Path) -> list[list]:
             for s in outer:
                 if s.start >= sent.start and s.end <= sent.end:
                     parts.append(doc.text[pos:s.start])
-                    parts.append((s.label, _shape(s.label, s.text)))
+                    parts.append((s.type, _shape(s.type, s.text)))
                     pos = s.end
             parts.append(doc.text[pos:sent.end])
             if len(sent.text.strip()) >= 4:

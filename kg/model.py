@@ -85,6 +85,13 @@ class Entity:
     def key(self) -> EntityKey:
         return (self.type, fold_name(self.name))
 
+    def absorb(self, other: "Entity") -> None:
+        """Take in what another record of the same thing knows: its names, spellings, documents, rules."""
+        self.aliases |= other.aliases
+        self.originals |= other.originals
+        self.docs |= other.docs
+        self.rules |= other.rules
+
 
 @dataclass
 class Fact:
@@ -98,6 +105,12 @@ class Fact:
     sent_start: int
     sent_end: int
     sentence: str
+
+    def remap(self, keys: dict) -> None:
+        """Point subject and object at the entities they were merged into (`keys`: old key -> final key)."""
+        self.subject = keys.get(self.subject, self.subject)
+        if isinstance(self.object, tuple):
+            self.object = keys.get(self.object, self.object)
 
 
 @dataclass
@@ -113,3 +126,29 @@ class DocResult:
     entities: dict[EntityKey, Entity] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     focal: EntityKey | None = None
+
+    def record(self) -> dict:
+        """What the graph says about the document itself (its node): path, hash, encoding, script, metadata."""
+        return {"rel_path": self.rel_path, "sha256": self.sha256, "encoding": self.encoding, "script": self.script,
+                "metadata": self.metadata}
+
+    def relabel(self, rel_path: str) -> "DocResult":
+        """The result of the same bytes under another name (a renamed or copied file)."""
+        old = self.rel_path
+        if old != rel_path:
+            self.rel_path = rel_path
+            move_doc(self.entities, old, rel_path)
+            for f in self.facts:
+                if f.doc == old:
+                    f.doc = rel_path
+        return self
+
+
+def move_doc(entities: dict, old: str, new: str) -> None:
+    """Entities found in document `old` are found in `new` instead (the same bytes under another name)."""
+    if old == new:
+        return
+    for ent in entities.values():
+        if old in ent.docs:
+            ent.docs.discard(old)
+            ent.docs.add(new)

@@ -1,5 +1,6 @@
-"""`kg build --engine dask` on a local Dask cluster: the same Turtle as a local build, and
-N-Quads shards (one named graph per document) that bulk-load into Oxigraph with the same triples."""
+"""`kg build --engine dask` on a local Dask cluster: the same Turtle as a local build, N-Quads
+shards (one named graph per document) that bulk-load into Oxigraph with the same triples, and
+the driver's features (store, page, progress, timing, strict mode) as with any engine."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.rdf.writer import GraphBuilder, nquad, nt_term
 from kg.build import build
-from kg.rdf.vocab import DEFAULT_BASE
+from kg.rdf.writer import GraphBuilder, nquad, nt_term
 
 from conftest import copy_seeds
 
@@ -41,12 +41,9 @@ def test_nt_terms_parse_like_turtle():
 
 def test_partitions_are_consecutive_and_balanced(tmp_path):
     from kg.build.cluster import partitions
+    from kg.build.executors import Doc
 
-    files = []
-    for i, size in enumerate([10, 10, 10, 10, 40, 10, 10]):
-        p = tmp_path / f"{i}.txt"
-        p.write_bytes(b"x" * size)
-        files.append((p, p.name))
+    files = [Doc(tmp_path / f"{i}.txt", f"{i}.txt", size) for i, size in enumerate([10, 10, 10, 10, 40, 10, 10])]
     parts = partitions(files, 3)
     assert [f for part in parts for f in part] == files
     assert len(parts) == 3 and all(parts)
@@ -73,12 +70,15 @@ def corpus(tmp_path_factory) -> Path:
     return root
 
 
+def dask(cluster, **options):
+    """Build options for the module's cluster."""
+    return {"engine": "dask", "scheduler": cluster.scheduler_address, "partitions": 3, **options}
+
+
 @pytest.fixture(scope="module")
 def dask_build(cluster, corpus, tmp_path_factory):
-    from kg.build.cluster import build_dask
-
     out = tmp_path_factory.mktemp("dask-out")
-    report = build_dask([corpus], out, base=DEFAULT_BASE, scheduler=cluster.scheduler_address, n_partitions=3)
+    report = build([corpus], out, **dask(cluster))
     return out, report
 
 
@@ -114,11 +114,9 @@ def test_shards_bulk_load_into_oxigraph(dask_build, tmp_path):
 
 
 def test_shards_are_deterministic(cluster, corpus, dask_build, tmp_path):
-    from kg.build.cluster import build_dask
-
     out, _ = dask_build
     again = tmp_path / "again"
-    build_dask([corpus], again, base=DEFAULT_BASE, scheduler=cluster.scheduler_address, n_partitions=3)
+    build([corpus], again, **dask(cluster))
     for shard in sorted((out / "nquads").glob("*.nq")):
         assert (again / "nquads" / shard.name).read_bytes() == shard.read_bytes(), shard.name
     for shard in (out / "nquads").glob("part-*.nq"):
@@ -126,14 +124,57 @@ def test_shards_are_deterministic(cluster, corpus, dask_build, tmp_path):
         assert lines == sorted(lines)
 
 
-def test_cli_engine_dask_rejects_store(tmp_path, corpus):
-    from click.testing import CliRunner
+def _union_of_shards(nq_dir: Path) -> set:
+    import pyoxigraph as ox
 
-    from kg.cli import main
+    return {(q.subject, q.predicate, q.object) for shard in sorted(nq_dir.glob("*.nq"))
+            for q in ox.parse(path=str(shard), format=ox.RdfFormat.N_QUADS)}
 
-    result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(tmp_path), "--engine", "dask",
-                                       "--store", str(tmp_path / "s")])
-    assert result.exit_code == 2 and "local engine" in result.output
+
+def _turtle_triples(path: Path) -> set:
+    import pyoxigraph as ox
+
+    return {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+
+
+def test_store_with_dask_processes_only_what_changed(cluster, corpus, dask_build, tmp_path):
+    """An incremental build on the cluster: the graph of a fresh build, and shards whose union is
+    that graph, the documents taken from the store included."""
+    import shutil
+
+    docs = tmp_path / "corpus"
+    shutil.copytree(corpus, docs)
+    store, out = tmp_path / "store", tmp_path / "out"
+    first = build([docs], out, store=store, **dask(cluster))
+    assert (first.extracted, first.reused) == (7, 0) and len(first.failed) == 1
+    assert (out / "graph.ttl").read_bytes() == (dask_build[0] / "graph.ttl").read_bytes()
+    (docs / "x4.txt").write_text("宏远科技有限公司落户华泰新区。\n", encoding="utf-8")
+    again = build([docs], out, store=store, **dask(cluster))
+    assert (again.extracted, again.reused) == (1, 7) and again.store["mode"] == "updated"
+    fresh = build([docs], tmp_path / "fresh", jobs=1)
+    assert (out / "graph.ttl").read_bytes() == Path(fresh.output).read_bytes()
+    assert _union_of_shards(out / "nquads") == _turtle_triples(out / "graph.ttl")
+    assert again.quads == sum(1 for shard in (out / "nquads").glob("*.nq") for _ in shard.open(encoding="utf-8"))
+
+
+def test_page_progress_and_timing_with_dask(cluster, corpus, tmp_path):
+    calls = []
+    report = build([corpus], tmp_path, html=True, progress=calls.append, timing=True, **dask(cluster))
+    assert report.html == str(tmp_path / "graph.html") and Path(report.html).stat().st_size > 0
+    files = sorted(p for p in corpus.rglob("*.txt"))
+    assert [p.done for p in calls] == list(range(1, len(files) + 1))
+    assert calls[-1].bytes_done == calls[-1].bytes_total == sum(p.stat().st_size for p in files)
+    assert sorted(p.status for p in calls).count("failed") == 1
+    assert all(report.stages[stage] > 0 for stage in ("ingest", "segmentation", "extraction", "graph"))
+
+
+def test_strict_with_dask_raises_and_writes_nothing(cluster, corpus, tmp_path):
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="x3.txt"):
+        build([corpus], tmp_path / "out", strict=True, **dask(cluster))
+    assert not (tmp_path / "out" / "graph.ttl").exists()
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".kg-")]  # spool removed
 
 
 def test_cli_engine_dask_with_its_own_local_cluster(tmp_path, corpus, dask_build):
@@ -143,9 +184,10 @@ def test_cli_engine_dask_with_its_own_local_cluster(tmp_path, corpus, dask_build
 
     out, _ = dask_build
     result = CliRunner().invoke(main, ["build", str(corpus), "-o", str(tmp_path), "--engine", "dask", "-j", "2",
-                                       "--partitions", "3"])
+                                       "--partitions", "3", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     assert "N-Quads:" in result.output and "skipped" in result.output
+    assert "7 processed, 0 unchanged" in result.output and "graph page ->" in result.output
     assert (tmp_path / "graph.ttl").read_bytes() == (out / "graph.ttl").read_bytes()
     assert (tmp_path / "nquads" / "part-00002.nq").read_bytes() == (out / "nquads" / "part-00002.nq").read_bytes()
 
@@ -153,11 +195,12 @@ def test_cli_engine_dask_with_its_own_local_cluster(tmp_path, corpus, dask_build
 def test_missing_dask_is_a_clear_error(tmp_path, corpus, monkeypatch):
     import sys
 
-    from kg.build.cluster import EngineError, build_dask
+    from kg.build.executors import EngineError
 
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(EngineError, match=r"kg\[dask\]"):
-        build_dask([corpus], tmp_path, base=DEFAULT_BASE)
+        build([corpus], tmp_path, engine="dask")
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_crash_in_one_document_is_skipped_on_dask(tmp_path, monkeypatch):
@@ -167,14 +210,13 @@ def test_a_crash_in_one_document_is_skipped_on_dask(tmp_path, monkeypatch):
     import logging
 
     import kg.build.document
-    from kg.build.cluster import build_dask
 
     real = kg.build.document.process_document
 
-    def flaky(doc, lexicons=()):
+    def flaky(doc, *args):
         if "爆炸" in doc.text:
             raise IndexError("simulated extractor bug")
-        return real(doc, lexicons)
+        return real(doc, *args)
 
     monkeypatch.setattr(kg.build.document, "process_document", flaky)  # in-process workers see the patch
     corpus = tmp_path / "corpus"
@@ -184,8 +226,7 @@ def test_a_crash_in_one_document_is_skipped_on_dask(tmp_path, monkeypatch):
         (corpus / f"{name}.txt").write_text(("爆炸" if name == "b" else "") + body.replace("华泰", "华泰" + name), encoding="utf-8")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
                                   silence_logs=logging.ERROR) as c:
-        report = build_dask([corpus], tmp_path / "out", base=DEFAULT_BASE, scheduler=c.scheduler_address,
-                            n_partitions=2)
+        report = build([corpus], tmp_path / "out", engine="dask", scheduler=c.scheduler_address, partitions=2)
     assert report.documents == 3
     assert report.failed == [(str(corpus / "b.txt"), f"{corpus / 'b.txt'}: internal error IndexError: simulated extractor bug")]
     ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
@@ -196,15 +237,13 @@ def test_any_file_order_any_engine_same_bytes(cluster, corpus, tmp_path):
     """The same files in three orders through -j 1, -j 2 and the dask engine: one graph, byte for byte."""
     import random
 
-    from kg.build.cluster import build_dask
     from kg.build import discover
 
     files = [p for p, _ in discover([corpus])]
     orders = [random.Random(seed).sample(files, len(files)) for seed in (1, 2, 3)]
     one = build(orders[0], tmp_path / "one", jobs=1)
     two = build(orders[1], tmp_path / "two", jobs=2)
-    dask = build_dask(orders[2], tmp_path / "dask", base=DEFAULT_BASE, scheduler=cluster.scheduler_address,
-                      n_partitions=3)
+    dask_ = build(orders[2], tmp_path / "dask", **dask(cluster))
     ref = Path(one.output).read_bytes()
-    assert Path(two.output).read_bytes() == ref and Path(dask.output).read_bytes() == ref
-    assert one.failed == two.failed == dask.failed and one.documents == 7
+    assert Path(two.output).read_bytes() == ref and Path(dask_.output).read_bytes() == ref
+    assert one.errors == two.errors == dask_.errors and one.documents == 7

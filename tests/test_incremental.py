@@ -5,13 +5,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kg.build import build
+from kg.build.fingerprint import fingerprint
 from kg.build.store import ResultStore, StoreBuildError, apply_diff
+from kg.extract.resources import load_resources
+
+from conftest import ROOT
+
+
+def open_store(store_dir: Path) -> ResultStore:
+    """The store as a build without lexicons opens it."""
+    return ResultStore.open(store_dir, fingerprint(load_resources()))
 
 DOCS = {
     "a.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。\n",
@@ -142,6 +153,100 @@ def test_changed_lexicon_reprocesses_everything(corpus, tmp_path):
     assert (out / "graph.ttl").read_bytes() == Path(build([corpus], tmp_path / "f", lexicons=[lex]).output).read_bytes()
 
 
+def kg_build(*args, pythonpath: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess:
+    """`python -m kg build ARGS -j 1 --no-html` in a new process."""
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", *map(str, args), "-j", "1", "--no-html"],
+                          cwd=pythonpath, env=env, capture_output=True, text=True, timeout=300)
+    assert not check or proc.returncode == 0, proc.stderr
+    return proc
+
+
+# Two builds in one process, the lexicon edited in between (as a long-running tool would).
+_SAME_PROCESS = """
+import sys
+from pathlib import Path
+from kg.cli import main
+corpus, store, out, lexicon = sys.argv[1:5]
+def run():
+    try:
+        main(["build", corpus, "-o", out, "--store", store, "--lexicon", lexicon, "-j", "1", "--no-html"],
+             standalone_mode=False)
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+run()
+path = Path(lexicon)
+path.write_text(path.read_text(encoding="utf-8").replace("\tProject", "\t-"), encoding="utf-8")
+run()
+"""
+
+
+def test_lexicon_edited_between_two_builds_of_one_process(tmp_path):
+    """A lexicon edited between two store builds of one process: the second build reads it again,
+    so a later build in another process, which reuses the store, gives what a fresh build gives."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("星河智造园落户华泰新区。星河智造园重点发展生物医药产业。\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("华泰新区位于甘肃省兰州市。\n", encoding="utf-8")
+    lexicon = tmp_path / "my.tsv"
+    lexicon.write_text("name\ttype\taliases\n星河智造园\tProject\t\n", encoding="utf-8")
+    store, out = tmp_path / "store", tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", _SAME_PROCESS, corpus, store, out, lexicon], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert lexicon.read_text(encoding="utf-8").endswith("星河智造园\t-\t\n")  # edited by the second build's process
+    again = kg_build(corpus, "-o", out, "--store", store, "--lexicon", lexicon)
+    assert "0 processed, 2 unchanged" in again.stdout
+    fresh = kg_build(corpus, "-o", tmp_path / "fresh", "--lexicon", lexicon)
+    assert "Project" not in fresh.stdout
+    assert (out / "graph.ttl").read_bytes() == (tmp_path / "fresh" / "graph.ttl").read_bytes()
+
+
+@pytest.fixture
+def kg_copy(tmp_path) -> Path:
+    """A copy of the kg package to edit (on PYTHONPATH for subprocess builds)."""
+    root = tmp_path / "pkg"
+    shutil.copytree(ROOT / "kg", root / "kg", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+def _touch(path: Path) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n# edited\n")
+
+
+@pytest.mark.parametrize("edited, invalidates", [
+    ("extract/official.py", True),      # an extractor the registry imports by name
+    ("relate/located.py", True),
+    ("ingest/reader.py", True),
+    ("data/triggers.tsv", True),
+    ("model.py", True),
+    ("build/document.py", True),
+    ("viz/page.py", False),
+    ("query/store.py", False),
+    ("build/merge.py", False),          # runs over all results every build
+    ("cli/build.py", False),
+])
+def test_code_fingerprint_follows_the_per_document_code(kg_copy, edited, invalidates):
+    from kg.build.fingerprint import code_fingerprint
+
+    before = code_fingerprint(kg_copy / "kg")
+    assert before == code_fingerprint(ROOT / "kg")
+    _touch(kg_copy / "kg" / edited)
+    assert (code_fingerprint(kg_copy / "kg") != before) is invalidates
+
+
+def test_editing_extraction_code_invalidates_the_store(kg_copy, corpus, tmp_path):
+    """Per-document results are reused until the code that made them changes (a module in a
+    subpackage of extraction), not when other code does (the graph page)."""
+    store, out = tmp_path / "store", tmp_path / "out"
+    assert "4 processed, 0 unchanged" in kg_build(corpus, "-o", out, "--store", store, pythonpath=kg_copy).stdout
+    _touch(kg_copy / "kg" / "viz" / "page.py")
+    assert "0 processed, 4 unchanged" in kg_build(corpus, "-o", out, "--store", store, pythonpath=kg_copy).stdout
+    _touch(kg_copy / "kg" / "extract" / "official.py")
+    assert "4 processed, 0 unchanged" in kg_build(corpus, "-o", out, "--store", store, pythonpath=kg_copy).stdout
+
+
 def test_unreadable_document_leaves_the_graph(corpus, tmp_path):
     store, out = tmp_path / "store", tmp_path / "out"
     build([corpus], out, store=store)
@@ -156,7 +261,7 @@ def test_store_out_of_step_is_reloaded(corpus, tmp_path):
     """If the Oxigraph store may not match graph.ttl (an interrupted update), it is rebuilt."""
     store, out = tmp_path / "store", tmp_path / "out"
     build([corpus], out, store=store)
-    rs = ResultStore.open(store)
+    rs = open_store(store)
     rs.set_meta("oxigraph", None)
     rs.close()
     os.remove(corpus / "a.txt")
@@ -168,7 +273,7 @@ def test_store_out_of_step_is_reloaded(corpus, tmp_path):
 def test_one_build_at_a_time(corpus, tmp_path):
     store = tmp_path / "store"
     build([corpus], tmp_path / "out", store=store)
-    rs = ResultStore.open(store)
+    rs = open_store(store)
     try:
         with pytest.raises(StoreBuildError, match="another kg build"):
             build([corpus], tmp_path / "out", store=store)

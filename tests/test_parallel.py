@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import document, merge, timing
-from kg.errors import InputError
-from kg.rdf.writer import GraphBuilder, SpoolingGraphBuilder
-from kg.build import build, discover
+from kg.build import build, discover, document, merge
 from kg.build.document import process_path
-from kg.build.merge import EntityTable, graph_turtle
+from kg.build.merge import EntityTable
+from kg.build.timing import STAGES
+from kg.errors import InputError
+from kg.extract.resources import load_resources
+from kg.rdf.writer import GraphBuilder, SpoolingGraphBuilder
 
 from conftest import copy_seeds
+from oracles import graph_turtle
 
 EXTRA = {
     "x1.txt": "华泰新区位于甘肃省兰州市。华泰新区重点发展生物医药产业。总经理王小明说,恒瑞科技有限公司落户华泰新区。\n",
@@ -75,34 +77,45 @@ def test_streaming_writer_matches_the_in_memory_graph(corpus, reference, tmp_pat
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph.ttl"]  # spill files removed
 
 
+def complete() -> tuple:
+    from kg.resolve.corpus import complete_suffixes
+
+    return complete_suffixes(load_resources().lexicon)
+
+
 def test_entity_table_is_order_independent():
-    """Results folded in any order merge like resolve.merge over path-sorted results."""
-    from kg.ingest.reader import make_document
+    """Results folded in any order merge like the oracle's fold over path-sorted results."""
+    import copy
+
     from kg.build.document import process_document
-    from kg.resolve.corpus import merge
+    from kg.ingest.reader import make_document
+    from oracles import merge as oracle_merge
 
     texts = {"b.txt": "恒瑞科技有限公司落户华泰新区。", "a.txt": "恒瑞科技有限公司位于华泰新区。恒瑞重点发展生物医药产业。",
              "c.txt": "恒瑞科技与华泰新区合作。"}
     results = [process_document(make_document(t, rel_path=n)) for n, t in texts.items()]
-    expected, _ = merge([process_document(make_document(t, rel_path=n)) for n, t in texts.items()])
+    expected, _ = oracle_merge(copy.deepcopy(results))
     for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2]):
         table = EntityTable()
         for i in order:
-            table.add(results[i])
-        merged, remap = table.merge()
+            table.add(results[i].rel_path, copy.deepcopy(results[i].entities))
+        merged, remap = table.merge(complete())
         assert {k: (e.name, e.aliases, e.docs, e.rules) for k, e in merged.items()} == \
                {k: (e.name, e.aliases, e.docs, e.rules) for k, e in expected.items()}
         assert all(dst in merged for dst in remap.values())
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
-    """The corpus merge gives what resolve.merge gives, and their shared short-name join (binary
+def test_entity_table_merge_equals_the_oracle_on_many_prefixes(seed):
+    """The corpus merge gives what the oracle's plain fold gives, and the short-name join (binary
     search) what a pairwise scan gives, on names built from a few characters so that many are
     prefixes of others."""
-    from kg.text import fold_name
+    import copy
+
     from kg.model import DocResult, Entity, Fact
-    from kg.resolve.corpus import join_short_names, merge
+    from kg.resolve.corpus import join_short_names
+    from kg.text import fold_name
+    from oracles import merge as oracle_merge
 
     rng = random.Random(seed)
     chars, tails = "恒瑞科技华泰宏远", ["", "", "", "有限公司", "集团", "研究院"]
@@ -124,32 +137,30 @@ def test_entity_table_merge_equals_resolve_merge_on_many_prefixes(seed):
         return DocResult(f"d{i:03d}.txt", "", "utf-8", "simplified", {}, 1, ents, facts)
 
     docs = [doc(i) for i in range(30)]
-    expected, facts = merge(__import__("copy").deepcopy(docs))
+    expected, facts = oracle_merge(copy.deepcopy(docs))
     table = EntityTable()
     for r in rng.sample(docs, len(docs)):
-        table.add(r)
-    merged, remap = table.merge()
+        table.add(r.rel_path, copy.deepcopy(r.entities))
+    merged, remap = table.merge(complete())
     assert {k: (e.name, e.aliases, e.originals, e.docs, e.rules) for k, e in merged.items()} == \
            {k: (e.name, e.aliases, e.originals, e.docs, e.rules) for k, e in expected.items()}
     mapped = [(remap.get(f.subject, f.subject), remap.get(f.object, f.object)) for r in docs for f in r.facts]
     assert mapped == [(f.subject, f.object) for f in facts]
     assert remap and len(expected) < len({k for r in docs for k in r.entities})  # some names were joined
     # both merges share join_short_names: check its binary search against the plain pairwise scan
-    from kg.resolve.corpus import complete_suffixes
-
-    complete = complete_suffixes()
+    suffixes = complete()
     before = EntityTable()
     for r in docs:
-        before.add(r)
+        before.add(r.rel_path, copy.deepcopy(r.entities))
     pairwise = {}
     for label in ("Enterprise", "Organization"):
         group = [e for e in before.entities.values() if e.type == label]
         for short in group:
             longer = [e for e in group if e is not short and len(e.name) > len(short.name)
                       and e.name.startswith(short.name)]
-            if len(short.name) >= 2 and not short.name.endswith(complete) and len(longer) == 1:
+            if len(short.name) >= 2 and not short.name.endswith(suffixes) and len(longer) == 1:
                 pairwise[short.key] = longer[0].key
-    assert join_short_names(before.entities) == pairwise
+    assert join_short_names(before.entities, suffixes) == pairwise
 
 
 def _random_graph(rng: random.Random, builder: GraphBuilder) -> None:
@@ -203,23 +214,31 @@ def test_strict_with_workers_raises_and_writes_nothing(write_corpus, tmp_path):
 
 def test_progress_counts_every_file_with_workers(corpus, tmp_path):
     calls = []
-    build([corpus], tmp_path, jobs=2, progress=lambda i, n, name: calls.append((i, n, name)))
-    assert [i for i, _, _ in calls] == list(range(1, 8))
-    assert {n for _, n, _ in calls} == {7}
-    assert sorted(name for *_, name in calls) == [rel for _, rel in discover([corpus])]
+    build([corpus], tmp_path, jobs=2, progress=calls.append)
+    assert [p.done for p in calls] == list(range(1, 8))
+    assert {p.total for p in calls} == {7}
+    assert sorted(p.rel for p in calls) == [rel for _, rel in discover([corpus])]
+    sizes = {rel: path.stat().st_size for path, rel in discover([corpus])}
+    assert [p.bytes_done for p in calls] == list(__import__("itertools").accumulate(sizes[p.rel] for p in calls))
+    assert {p.bytes_total for p in calls} == {sum(sizes.values())}
 
 
-def test_timing_hooks(corpus, tmp_path):
-    assert timing.timings() is None
-    try:
-        timing.enable_timing(True)
-        report = build([corpus], tmp_path, jobs=2)
-    finally:
-        timing.enable_timing(False)
-    assert set(report.stages) == set(timing.STAGES)
-    for stage in ("ingest", "segmentation", "extraction", "graph", "serialisation"):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_timed_build_reports_every_stage(corpus, tmp_path, jobs):
+    report = build([corpus], tmp_path, jobs=jobs, timing=True)
+    assert set(report.stages) == set(STAGES)
+    for stage in STAGES:
         assert report.stages[stage] > 0, stage
-    assert build([corpus], tmp_path, jobs=1).stages == {}
+    assert build([corpus], tmp_path, jobs=jobs).stages == {}
+
+
+def test_timing_leaves_the_tokeniser_alone(corpus, tmp_path):
+    """Segmentation is timed through the build's own contexts: rjieba itself is not replaced."""
+    import rjieba
+
+    tag = rjieba.tag
+    build([corpus], tmp_path, jobs=1, timing=True)
+    assert rjieba.tag is tag
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -228,10 +247,10 @@ def test_worker_bug_skips_the_document_and_names_it(corpus, reference, tmp_path,
     its name, the exception type and message on one line; the others are built."""
     real = document.process_document
 
-    def flaky(doc, lexicons=()):
+    def flaky(doc, *args):
         if "恒瑞科技" in doc.text:
             raise KeyError("line one\nline two")
-        return real(doc, lexicons)
+        return real(doc, *args)
 
     monkeypatch.setattr(document, "process_document", flaky)
     report = build([corpus], tmp_path / "out", jobs=jobs)
@@ -246,7 +265,7 @@ def test_worker_bug_skips_the_document_and_names_it(corpus, reference, tmp_path,
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_worker_bug_in_every_document(corpus, tmp_path, monkeypatch, jobs):
     """When every document hits the bug nothing is built; with --strict the first one stops the build."""
-    def boom(doc, lexicons=()):
+    def boom(doc, *args):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(document, "process_document", boom)
@@ -268,6 +287,7 @@ def test_cli_jobs_option(corpus, reference, tmp_path):
         assert (out / "graph.ttl").read_bytes() == reference
     result = runner.invoke(main, ["build", str(corpus), "-o", str(tmp_path / "x"), "--partitions", "2"])
     assert result.exit_code == 2 and "--engine dask" in result.output
+    assert not (tmp_path / "x").exists()
 
 
 def test_copied_corpus_in_another_folder_name(corpus, tmp_path):
@@ -284,11 +304,26 @@ def test_stage_times_are_counted_once(corpus, tmp_path):
     its elapsed time (counting a document's stages twice would exceed it)."""
     import time
 
-    try:
-        timing.enable_timing(True)
-        t0 = time.perf_counter()
-        report = build([corpus], tmp_path, jobs=1)
-        elapsed = time.perf_counter() - t0
-    finally:
-        timing.enable_timing(False)
+    t0 = time.perf_counter()
+    report = build([corpus], tmp_path, jobs=1, timing=True)
+    elapsed = time.perf_counter() - t0
     assert 0 < sum(report.stages.values()) <= elapsed
+
+
+def test_resources_travel_by_content(tmp_path):
+    """Resources sent to another process (a Dask task) are rebuilt there from the same bytes, and
+    refused when the lexicon there is not the same any more."""
+    import pickle
+
+    from kg.errors import DataFileError
+
+    lexicon = tmp_path / "my.tsv"
+    lexicon.write_text("name\ttype\taliases\n星河智造园\tProject\t\n", encoding="utf-8")
+    res = load_resources([lexicon])
+    sent = pickle.dumps(res)
+    assert len(sent) < 1000  # paths and a fingerprint, not the automata
+    assert pickle.loads(sent).lexicon.lookup("星河智造园").type == "Project"
+    lexicon.write_text("name\ttype\taliases\n星河智造园\t-\t\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="differ"):
+        pickle.loads(sent)
+    assert "星河智造园" in load_resources([lexicon]).lexicon.suppressed  # read again, not taken from memory

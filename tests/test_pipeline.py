@@ -207,8 +207,12 @@ def test_bad_document_among_good_ones(write_corpus, tmp_path):
 def test_progress_reports_every_file(write_corpus, tmp_path):
     folder = write_corpus({"a.txt": GOOD, "b.txt": BINARY, "c.txt": GOOD})
     calls = []
-    build([folder], tmp_path / "out", progress=lambda i, n, name: calls.append((i, n, name)))
-    assert calls == [(1, 3, "corpus/a.txt"), (2, 3, "corpus/b.txt"), (3, 3, "corpus/c.txt")]
+    build([folder], tmp_path / "out", progress=calls.append)
+    assert [(p.done, p.total, p.rel, p.status) for p in calls] == [
+        (1, 3, "corpus/a.txt", "processed"), (2, 3, "corpus/b.txt", "failed"), (3, 3, "corpus/c.txt", "processed")]
+    sizes = [len(GOOD.encode()), len(BINARY), len(GOOD.encode())]
+    assert [(p.bytes_done, p.bytes_total) for p in calls] == [(sizes[0], sum(sizes)), (sizes[0] + sizes[1], sum(sizes)),
+                                                              (sum(sizes), sum(sizes))]
 
 
 def test_nothing_written_when_all_inputs_are_bad(write_corpus, tmp_path):
@@ -257,7 +261,7 @@ def test_failed_build_keeps_previous_output(write_corpus, previous_output):
 def test_interrupted_build_keeps_previous_output(write_corpus, previous_output):
     folder = write_corpus({"a.txt": GOOD, "b.txt": GOOD})
 
-    def interrupt(i, n, name):
+    def interrupt(progress):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

@@ -120,8 +120,7 @@ def _round_trip(tmp: Path, names: list[str], sentence: str) -> tuple[set, set]:
     from rdflib.namespace import SKOS
 
     from kg.build.document import process_path
-    from kg.build.merge import graph_turtle
-    from kg.resolve.corpus import merge
+    from oracles import graph_turtle, merge
 
     n = next(_counter)
     lexicon = tmp / f"lex{n}.tsv"   # a new path each time: lexicons are cached by path

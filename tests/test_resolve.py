@@ -10,8 +10,8 @@ from kg.build import build
 from kg.build.document import process_document
 from kg.model import DocResult, Entity, Fact
 from kg.resolve.document import _abbreviates
-from kg.resolve.corpus import merge
 from kg.rdf.vocab import NS
+from oracles import merge
 
 K = Namespace(NS)
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")

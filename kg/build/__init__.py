@@ -5,7 +5,7 @@ this process, in worker processes or on a Dask cluster; incremental builds over 
 on first use, so importing the package does no work.
 """
 
-__all__ = ["build", "BuildReport", "discover"]
+__all__ = ["build", "BuildReport", "Progress", "discover"]
 
 
 def __getattr__(name: str):

@@ -1,48 +1,45 @@
-"""`kg build --engine dask`: per-document extraction on a Dask cluster, N-Quads shards out.
+"""The Dask executor (`build(..., engine="dask")`): per-document work on a Dask cluster, and
+N-Quads shards of the graph for bulk loading.
 
-The corpus (sorted by path) is cut into consecutive partitions. Each Dask task processes one
-partition, packs its results into a spool file next to the output and returns only the entity
-table of its documents. The client merges the entities (the one corpus-level step), then each
-partition's task writes its shard `nquads/part-NNNNN.nq` (one named graph per document: the
-document node, its evidence nodes, the relations it asserts and `kg:mentionedIn` links), and
-the client writes `nquads/entities.nq` (types, etypes, aliases of the merged entities, default
-graph) and `graph.ttl` (the same bytes as a local build). Every shard is sorted, so the output
-is deterministic for a given partition count. Needs the `dask` extra: pip install "kg[dask]".
+The documents to process (sorted by path) are cut into consecutive partitions balanced by bytes.
+Each Dask task processes one partition, appends its packed results to a spool file next to the
+output and returns only their outcomes (packed entities, where each result lies in the spool), so
+results do not travel through the scheduler; the driver reads them from the spool files (the
+graph, the store) like any executor's. After the merge, each partition's task writes its shard
+`nquads/part-NNNNN.nq` from its own spool (one named graph per document: the document node, its
+evidence nodes, the relations it asserts and `kg:mentionedIn` links), and the client writes
+`nquads/entities.nq` (types, labels, aliases of the merged entities, default graph) and, for an
+incremental build, `nquads/stored.nq` with the documents taken from the store. Every shard is
+sorted, so the output is deterministic for a given partition count. The spool folder and the
+output must be on storage every worker can reach (a shared file system) when the cluster spans
+machines. Needs the `dask` extra: pip install "kg[dask]".
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Iterable, Iterator
 
-from ..errors import InputError, KgError
+from ..model import Entity
 from ..rdf.writer import GraphBuilder, nquad
+from .executors import Doc, EngineError, Executor, Outcome, Work, process, read_ref
 
 NQ_DIR = "nquads"
+PARTITION_BYTES = 32 << 20   # default partition size, at least two partitions per worker
 
 
-class EngineError(KgError):
-    """The distributed engine is missing or the cluster cannot be reached."""
-
-
-def partitions(files: list, n: int) -> list[list]:
-    """n consecutive slices of the sorted file list, balanced by bytes."""
-    sizes = []
-    for path, _ in files:
-        try:
-            sizes.append(os.path.getsize(path))
-        except OSError:
-            sizes.append(0)
-    n = max(1, min(n, len(files)))
+def partitions(docs: list, n: int) -> list[list]:
+    """n consecutive slices of the sorted documents, balanced by bytes (`Doc.size`)."""
+    sizes = [doc.size for doc in docs]
+    n = max(1, min(n, len(docs)))
     target = sum(sizes) / n
     parts, cur, acc = [], [], 0.0
-    for f, size in zip(files, sizes):
-        cur.append(f)
+    for doc, size in zip(docs, sizes):
+        cur.append(doc)
         acc += size
         if acc >= target * (len(parts) + 1) and len(parts) < n - 1:
             parts.append(cur)
@@ -55,79 +52,59 @@ def partitions(files: list, n: int) -> list[list]:
 # ---------------------------------------------------------------------------- tasks (run on workers)
 
 
-def extract_partition(index: int, files: list, lexicons: tuple, spool: str, timing: bool) -> dict:
-    """Process one partition; results go to `spool`, the entity tables come back."""
-    import pickle
-
-    from . import document, timing as timers
-    from .executors import _one
-
-    if timing and timers._TIMES is None:
-        timers.enable_timing(True)
-    document.resources(lexicons)
-    docs, failed, entities, times = [], [], [], {}
+def extract_partition(index: int, docs: list, work: Work, spool: str) -> tuple[int, list, set]:
+    """Process one partition, appending each packed result to `spool`; returns its index, the
+    outcomes (results by reference into the spool) and the entity keys its documents use."""
+    outcomes, keys = [], set()
     with open(spool, "wb") as fh:
-        for path, rel in files:
-            out = _one(path, rel, lexicons, packed=True)
-            for k, v in (out.times or {}).items():
-                times[k] = times.get(k, 0.0) + v
-            if out.error is not None:
-                failed.append((out.path, out.error))
-                continue
-            result = document.unpack(out.blob)
-            pickle.dump((rel, out.blob), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            docs.append(rel)
-            entities.append((rel, result.entities, _fact_keys(result)))
-    return {"index": index, "docs": docs, "failed": failed, "entities": entities, "times": times}
+        for doc in docs:
+            out, result = process(doc, work)
+            if result is not None:
+                out.ref = (spool, fh.tell(), len(out.blob))
+                fh.write(out.blob)
+                out.blob = None
+                keys.update(result.entities)
+                for f in result.facts:
+                    keys.add(f.subject)
+                    if isinstance(f.object, tuple):
+                        keys.add(f.object)
+            outcomes.append(out)
+    return index, outcomes, keys
 
 
-def _fact_keys(result) -> set:
-    keys = set()
-    for f in result.facts:
-        keys.add(f.subject)
-        if isinstance(f.object, tuple):
-            keys.add(f.object)
-    return keys
-
-
-def read_spool(spool: str):
-    """The packed results of one partition, in path order."""
-    import pickle
-
+def read_spool(refs: Iterable[tuple]) -> Iterator:
+    """The results at these (file, offset, length) references, in order."""
     from .document import unpack
 
-    with open(spool, "rb") as fh:
-        while True:
-            try:
-                rel, blob = pickle.load(fh)
-            except EOFError:
-                return
-            yield unpack(blob)
+    for ref in refs:
+        yield unpack(read_ref(ref))
 
 
-def write_shard(spool: str, keymap: dict, base: str, out: str) -> int:
-    """Write one partition's N-Quads shard (sorted); returns the number of quads."""
-    from ..rdf.writer import _q, doc_iri, entity_iri, iri
-    from ..model import Entity
-    from ..rdf.vocab import KG
-
-    ents = {final: Entity(final[0], name) for final, name in keymap.values()}
+def shard_task(refs: list, keymap: dict, base: str, out: str) -> int:
+    """Write one partition's shard from its spooled results; `keymap`: entity key -> (final key,
+    name) for the keys the partition uses. Returns the number of quads."""
+    entities = {final: Entity(final[0], name) for final, name in keymap.values()}
     remap = {k: final for k, (final, _) in keymap.items()}
+    return write_shard(read_spool(refs), entities, remap, base, out)
+
+
+def write_shard(results: Iterable, entities: dict, remap: dict, base: str, out: str) -> int:
+    """Write the named graphs of these documents as one sorted N-Quads file; returns the quad count."""
+    from ..rdf.vocab import KG
+    from ..rdf.writer import _q, doc_iri, entity_iri, iri
+
     qw = QuadWriter(base)
     mentioned = _q(KG.mentionedIn)
-    for r in read_spool(spool):
+    for r in results:
         d = doc_iri(r.rel_path, base)
         qw.graph = d
-        qw.add_documents([{"rel_path": r.rel_path, "sha256": r.sha256, "encoding": r.encoding, "script": r.script,
-                           "metadata": r.metadata}])
+        qw.add_documents([r.record()])
         for key in r.entities:
-            e = ents[remap[key]]
+            e = entities[remap.get(key, key)]
             qw.lines.add(nquad(entity_iri(e.type, e.name, base), mentioned, iri(d), d))
         for f in r.facts:
-            f.subject = remap.get(f.subject, f.subject)
-            if isinstance(f.object, tuple):
-                f.object = remap.get(f.object, f.object)
-        qw.add_facts(ents, r.facts)
+            f.remap(remap)
+        qw.add_facts(entities, r.facts)
     _write_lines(out, qw.lines)
     return len(qw.lines)
 
@@ -152,127 +129,105 @@ class QuadWriter(GraphBuilder):
             self.lines.add(nquad(s, p, o, self.graph))
 
 
-# ---------------------------------------------------------------------------- client
+# ---------------------------------------------------------------------------- the executor
 
 
-def build_dask(paths, out_dir="output", *, base: str, lexicons: tuple = (), strict: bool = False,
-               progress: Callable | None = None, scheduler: str | None = None, workers: int | None = None,
-               n_partitions: int | None = None, filename: str = "graph.ttl"):
-    """Build with per-document work on a Dask cluster: `scheduler` (an address) or a LocalCluster
-    of `workers` processes. Writes OUT/graph.ttl and OUT/nquads/*.nq; returns a BuildReport."""
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise EngineError('the dask engine needs Dask distributed: pip install "kg[dask]"') from None
-    from . import document, timing as timers
-    from ..rdf.writer import _q
-    from .executors import default_jobs
-    from .document import EntityPart, resources
-    from .driver import BuildReport, discover
-    from .merge import EntityTable, write_graph
-    from ..rdf.vocab import KG
+class Dask(Executor):
+    """Partitions of documents as Dask tasks: on `scheduler` (an address), or on a LocalCluster of
+    `jobs` worker processes; `partitions` (default: two per worker, 32 MB at most each)."""
 
-    lexicons = tuple(str(p) for p in lexicons)
-    lex = resources(lexicons)[0]
-    files = discover(paths)
-    if not files:
-        raise InputError(", ".join(map(str, paths)), "no .txt files found")
-    workers = workers or default_jobs()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    total_bytes = sum(os.path.getsize(p) for p, _ in files if os.path.exists(p))
-    n_partitions = n_partitions or max(2 * workers, total_bytes // (32 << 20))
-    parts = partitions(files, n_partitions)
-    report = BuildReport()
-    timing = timers._TIMES is not None
-    work = Path(tempfile.mkdtemp(prefix=".kg-dask-", dir=out_dir))
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler)
+    options = ("scheduler", "partitions")
+
+    def __init__(self, work: Work, jobs: int, out_dir, scheduler: str | None = None, partitions: int | None = None):
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise EngineError('the dask engine needs Dask distributed: pip install "kg[dask]"') from None
+        super().__init__(work, jobs, out_dir)
+        self.scheduler, self.n_partitions = scheduler, partitions
+        self.client = self.cluster = self.spool_dir = None
+        self.parts: dict[int, tuple[list, set]] = {}   # partition -> (result refs, entity keys)
+
+    def _connect(self):
+        from dask.distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                self.client = Client(self.scheduler)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise EngineError(f"cannot reach the Dask scheduler {self.scheduler}: {exc}") from None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
-        with client:
-            spools = [str(work / f"part-{i:05d}.bin") for i in range(len(parts))]
-            futs = [client.submit(extract_partition, i, [(str(p), r) for p, r in part], lexicons, spools[i], timing,
-                                  pure=False) for i, part in enumerate(parts)]
-            table = EntityTable()
-            keys_of: dict[int, set] = {}
-            done = 0
-            for fut in as_completed(futs):
-                summary = fut.result()
-                for k, v in summary["times"].items():
-                    timers._TIMES[k] += v
-                if summary["failed"] and strict:
-                    for f in futs:
-                        f.cancel()
-                    path, message = summary["failed"][0]
-                    raise InputError(path, message.split(": ", 1)[-1])
-                report.failed.extend(summary["failed"])
-                keys = keys_of.setdefault(summary["index"], set())
-                for rel, ents, fact_keys in summary["entities"]:
-                    table.add(EntityPart(rel, ents))
-                    keys |= set(ents) | fact_keys
-                report.documents += len(summary["docs"])
-                done += len(summary["docs"]) + len(summary["failed"])
-                if progress:
-                    progress(done, len(files), summary["docs"][-1] if summary["docs"] else "")
-            report.failed.sort()
-            if not report.documents:
-                raise InputError(", ".join(map(str, paths)), "no document could be read")
-            with timers._Stage("resolution"):
-                entities, remap = table.merge()
-            nq = out_dir / NQ_DIR
-            if nq.is_dir():
-                for old in nq.glob("*.nq"):
-                    old.unlink()
-            nq.mkdir(exist_ok=True)
-            shard_futs = []
-            for i in range(len(parts)):
-                keymap = {}
-                for key in keys_of.get(i, ()):
-                    final = remap.get(key, key)
-                    if final in entities:
-                        keymap[key] = (final, entities[final].name)
-                shard_futs.append(client.submit(write_shard, spools[i], keymap, base, str(nq / f"part-{i:05d}.nq"),
-                                                pure=False))
-            with timers._Stage("graph"):
-                qw = QuadWriter(base, skip={_q(KG.mentionedIn)})
-                qw.add_entities(entities, {e.name: e.concept for e in lex.industries_by_id.values()})
-                _write_lines(str(nq / "entities.nq"), qw.lines)
-            quads = len(qw.lines) + sum(client.gather(shard_futs))
-            # the Turtle graph: the same merge and writer as a local build, over the spooled results
-            results = (r for s in spools for r in read_spool(s))
-            stats = write_graph(results, _Merged(entities, remap), out_dir / filename, base=base, lexicons=lexicons)
-    finally:
-        if cluster is not None:
-            cluster.close()
-        shutil.rmtree(work, ignore_errors=True)
-    report.entities, report.relations, report.triples = stats["entities"], stats["relations"], stats["triples"]
-    report.by_class = stats["by_class"]
-    report.output = str(out_dir / filename)
-    report.extracted = report.documents
-    manifest = {"shards": sorted(p.name for p in (out_dir / NQ_DIR).glob("*.nq")), "quads": quads,
-                "documents": report.documents, "partitions": len(parts), "graph": filename}
-    from ..fsutil import atomic_write_text
+            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
 
-    atomic_write_text(out_dir / NQ_DIR / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    report.quads = quads
-    if timers._TIMES is not None:
-        report.stages = dict(timers._TIMES)
-    return report
+    def run(self, docs: list[Doc]) -> Iterator[Outcome]:
+        from dask.distributed import as_completed
 
+        if not docs:
+            return
+        self._connect()
+        out_dir = Path(self.out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.spool_dir = Path(tempfile.mkdtemp(prefix=".kg-dask-", dir=out_dir))
+        total = sum(doc.size for doc in docs)
+        parts = partitions(docs, self.n_partitions or max(2 * self.jobs, total // PARTITION_BYTES))
+        futures = [self.client.submit(extract_partition, i, part, self.work,
+                                      str(self.spool_dir / f"part-{i:05d}.bin"), pure=False)
+                   for i, part in enumerate(parts)]
+        for fut in as_completed(futures):
+            index, outcomes, keys = fut.result()
+            self.parts[index] = ([o.ref for o in outcomes if o.ref is not None], keys)
+            yield from outcomes
 
-class _Merged:
-    """An EntityTable whose merge is already done (write_graph calls merge())."""
+    def finish(self, merged, *, base: str, stored, clock, documents: int, graph: str) -> dict:
+        """Write OUT/nquads/: a shard per partition (by its task), entities.nq, stored.nq, manifest.json."""
+        from ..fsutil import atomic_write_text
+        from ..rdf.vocab import KG
+        from ..rdf.writer import _q
+        from .merge import industry_concepts
 
-    def __init__(self, entities, remap):
-        self._r = (entities, remap)
+        nq = Path(self.out_dir) / NQ_DIR
+        nq.mkdir(parents=True, exist_ok=True)
+        for old in nq.glob("*.nq"):
+            old.unlink()
+        entities, remap = merged
+        futures = []
+        for i, (refs, keys) in sorted(self.parts.items()):
+            keymap = {}
+            for key in keys:
+                final = remap.get(key, key)
+                if final in entities:
+                    keymap[key] = (final, entities[final].name)
+            futures.append(self.client.submit(shard_task, refs, keymap, base, str(nq / f"part-{i:05d}.nq"),
+                                              pure=False))
+        with clock.stage("graph"):
+            qw = QuadWriter(base, skip={_q(KG.mentionedIn)})
+            qw.add_entities(entities, industry_concepts(self.work.resources))
+            _write_lines(str(nq / "entities.nq"), qw.lines)
+            quads = len(qw.lines)
+            reused = stored()
+            if reused is not None:
+                quads += write_shard(reused, entities, remap, base, str(nq / "stored.nq"))
+        if futures:
+            quads += sum(self.client.gather(futures))
+        shards = sorted(p.name for p in nq.glob("*.nq"))
+        manifest = {"shards": shards, "quads": quads, "documents": documents, "partitions": len(self.parts),
+                    "graph": graph}
+        atomic_write_text(nq / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        return {"quads": quads}
 
-    def merge(self):
-        return self._r
+    def close(self) -> None:
+        try:
+            if self.client is not None:
+                self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+        finally:
+            self.client = self.cluster = None
+            if self.spool_dir is not None:
+                shutil.rmtree(self.spool_dir, ignore_errors=True)
+                self.spool_dir = None
 
 
 def load_nquads(shard_dir, store_dir) -> int:

@@ -1,7 +1,7 @@
 """Per-document work: one file -> one Document -> spans -> entities and facts (no corpus state).
 
 Pure and picklable in and out, so it runs in worker processes (`executors`) or on a cluster
-(`cluster`)."""
+(`cluster`). The resources (lexicon, automata) and an optional `timing.Stages` are passed in."""
 
 from __future__ import annotations
 
@@ -10,33 +10,38 @@ import zlib
 from time import perf_counter
 
 from ..model import DocResult
-from . import timing
 
-def resources(lexicons: tuple = ()):
-    """Lexicon, gazetteer and affix automata for the bundled data and these user lexicons."""
-    from ..extract.resources import load_resources
 
-    r = load_resources(lexicons)
+def resources(res=()):
+    """Lexicon, gazetteer and affix automata of a `Resources`, or of the bundled data and these
+    user lexicon paths."""
+    from ..extract.resources import as_resources
+
+    r = as_resources(res)
     return r.lexicon, r.gazetteer, r.affixes
 
 
-def process_document(doc, lexicons: tuple = ()) -> DocResult:
+def process_document(doc, res=None, clock=None) -> DocResult:
     """One Document -> its entities and facts (no corpus-level state).
 
     The steps and what each requires and assigns are in the registries (kg.extract.registry:
     extractors, the overlap policy, the speaker; kg.resolve.document.RESOLVE; kg.relate.registry:
-    the relation rules); one Context per document carries what they share."""
+    the relation rules); one Context per document carries what they share.
+    `res`: the build's `Resources` (or user lexicon paths to load them from; default the bundled
+    data alone); `clock`: a `timing.Stages` to add this document's stage times to, or None."""
     from ..extract.context import Context
     from ..extract.registry import extract
     from ..relate.context import RelContext
     from ..relate.registry import relate
     from ..resolve.document import DocResolver
 
-    lex, gaz, aff = resources(lexicons)
-    t = timing._TIMES
+    lex, gaz, aff = resources(res)
+    t = clock.seconds if clock is not None else None
     if t is not None:
         t0, seg0 = perf_counter(), t["segmentation"]
     ctx = Context(doc, lex, gaz, aff)
+    if clock is not None:
+        ctx.segment = clock.timed("segmentation", ctx.segment)
     spans = extract(ctx)
     if t is not None:
         t1 = perf_counter()
@@ -53,13 +58,16 @@ def process_document(doc, lexicons: tuple = ()) -> DocResult:
     return result
 
 
-def process_path(path, rel: str, lexicons: tuple = ()) -> DocResult:
+def process_path(path, rel: str, res=None, clock=None) -> DocResult:
+    """Read the file at `path` as document `rel` and process it (see `process_document`)."""
     from ..ingest.reader import read_document
 
-    with timing._Stage("ingest"):
-        doc = read_document(path)
-        doc.rel_path = rel
-    return process_document(doc, lexicons)
+    t0 = perf_counter()
+    doc = read_document(path)
+    doc.rel_path = rel
+    if clock is not None:
+        clock.seconds["ingest"] += perf_counter() - t0
+    return process_document(doc, res, clock)
 
 
 def pack(result: DocResult) -> bytes:
@@ -67,35 +75,11 @@ def pack(result: DocResult) -> bytes:
     return zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def unpack(blob: bytes) -> DocResult:
+def unpack(blob: bytes):
+    """What `pack` or `pack_entities` packed."""
     return pickle.loads(zlib.decompress(blob))
 
 
 def pack_entities(result: DocResult) -> bytes:
-    """Only the entities of a result: all the corpus merge reads of a stored document."""
+    """Only the entities of a result: all the corpus merge reads of a document."""
     return zlib.compress(pickle.dumps(result.entities, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def relabel(result: DocResult, rel: str) -> DocResult:
-    """The result of the same bytes under another name (a renamed or copied file)."""
-    old = result.rel_path
-    if old == rel:
-        return result
-    result.rel_path = rel
-    for ent in result.entities.values():
-        if old in ent.docs:
-            ent.docs.discard(old)
-            ent.docs.add(rel)
-    for f in getattr(result, "facts", ()):
-        if f.doc == old:
-            f.doc = rel
-    return result
-
-
-class EntityPart:
-    """The entity part of a result: all the corpus merge reads of a document."""
-
-    __slots__ = ("rel_path", "entities")
-
-    def __init__(self, rel_path: str, entities: dict):
-        self.rel_path, self.entities = rel_path, entities

@@ -1,43 +1,41 @@
 """The build: paths -> documents -> spans -> entities and facts -> graph, one document at a time.
 
-`build()` is the one entry point the CLI, the tests and parallel runners call. Per-document
-work (`process_path` / `process_document`) is pure and picklable in and out, so it runs in
-worker processes (`kg.parallel`) or on a cluster (`kg.distributed`); documents stream through:
-each result is folded into the corpus entity table and spooled (compressed) as it arrives, and
-the graph is written partition by partition (`kg.graph.SpoolingGraphBuilder`), so memory
-follows the number of distinct entities, not the size of the corpus. The output is the same
-bytes whatever the number of workers and the order of the inputs.
+`build()` is the one entry point the CLI, the tests and the benchmarks call, whatever runs the
+per-document work: this process, worker processes or a Dask cluster (`executors`; the work is
+pure and picklable in and out). Documents stream through: each outcome is folded into the corpus
+entity table and its packed result spooled (or filed in the store) as it arrives, and the graph
+is written partition by partition (`kg.rdf.writer.SpoolingGraphBuilder`), so memory follows the
+number of distinct entities, not the size of the corpus. The output is the same bytes whatever
+the executor, the number of workers and the order of the inputs.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import pickle
-import sys
-import tempfile
-import zlib
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from time import perf_counter
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
-from ..errors import InputError, KgError
-from ..model import DocResult
+from ..errors import InputError
 from ..rdf.vocab import DEFAULT_BASE
-from . import timing
-from .document import EntityPart, pack, pack_entities, resources, unpack
-from .merge import EntityTable, ResultSpool, write_graph
+from ..resolve.corpus import complete_suffixes
+from .executors import Doc, DocError, Outcome, Work, executor
+from .merge import EntityTable, ResultSpool
+from .timing import Stages
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt",)
+HTML_MAX_NODES = 2000         # what a browser lays out and searches without freezing (benchmarks/viz_bench.py)
+HTML_MAX_TRIPLES = 1_000_000  # beyond this, parsing the graph for the page costs more than the build
+
 
 @dataclass
 class BuildReport:
-    documents: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    documents: int = 0                                  # documents in the graph
+    errors: list[DocError] = field(default_factory=list)   # documents skipped, sorted by path
     entities: int = 0
     relations: int = 0
     triples: int = 0
@@ -51,9 +49,23 @@ class BuildReport:
     quads: int = 0                                      # N-Quads written by the dask engine
     html: str = ""                                      # the graph page, when one was written
 
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        """(path, "path: reason") per skipped document: how the CLI reports them."""
+        return [(e.path, str(e)) for e in self.errors]
 
-HTML_MAX_NODES = 2000         # what a browser lays out and searches without freezing (benchmarks/viz_bench.py)
-HTML_MAX_TRIPLES = 1_000_000  # beyond this, parsing the graph for the page costs more than the build
+
+@dataclass(frozen=True)
+class Progress:
+    """One document done: counts and bytes (file sizes) so far and in all, and how it went."""
+
+    done: int
+    total: int
+    bytes_done: int
+    bytes_total: int
+    rel: str
+    status: str      # "processed", "reused" (from the store) or "failed"
+
 
 def discover(paths: Iterable) -> list[tuple[Path, str]]:
     """Text files under the given files and folders, as (path, stable relative name), sorted.
@@ -99,101 +111,125 @@ def discover(paths: Iterable) -> list[tuple[Path, str]]:
 # ---------------------------------------------------------------------------- the build
 
 
+def inputs(paths: Iterable) -> list[Doc]:
+    """The documents under `paths` (`discover`) with their sizes; an error if there are none."""
+    docs = []
+    for path, rel in discover(paths):
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0  # reported by the reader
+        docs.append(Doc(path, rel, size))
+    if not docs:
+        raise InputError(", ".join(map(str, paths)), "no .txt files found")
+    return docs
+
+
+class _Tally:
+    """Counts documents and bytes done and tells the progress callback."""
+
+    def __init__(self, progress: Callable | None, docs: list[Doc]):
+        self.progress, self.total, self.bytes_total = progress, len(docs), sum(d.size for d in docs)
+        self.done = self.bytes_done = 0
+
+    def __call__(self, rel: str, size: int, status: str) -> None:
+        self.done += 1
+        self.bytes_done += size
+        if self.progress is not None:
+            self.progress(Progress(self.done, self.total, self.bytes_done, self.bytes_total, rel, status))
+
+
 def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexicons: Iterable = (),
           strict: bool = False, progress: Callable | None = None, filename: str = "graph.ttl",
-          jobs: int = 1, store=None, html: bool = False) -> BuildReport:
+          jobs: int = 1, store=None, html: bool = False, engine: str = "local", scheduler: str | None = None,
+          partitions: int | None = None, timing: bool = False) -> BuildReport:
     """Build the graph of all text files under `paths` into `out_dir/graph.ttl` (atomically).
 
-    A document that cannot be read is reported in `BuildReport.failed` and skipped; with
+    A document that cannot be read is reported in `BuildReport.errors` and skipped; with
     `strict=True` the first failure raises instead. Nothing is written if no document succeeds.
-    `jobs` > 1 spreads documents over that many worker processes (0 = one per core); the output
-    is the same bytes. With `store` (a folder), per-document results are kept by content hash
-    and only new or changed documents are processed; the folder also holds an Oxigraph store of
-    the graph, updated in place (`kg.storebuild`). With `html`, `out_dir/graph.html` is the
-    offline page of `kg viz` (the `HTML_MAX_NODES` best-connected entities; skipped, with
-    `report.html` empty, when the graph has more than `HTML_MAX_TRIPLES` triples).
+    `engine` "local" works in this process (`jobs=1`) or in `jobs` worker processes (0 = one per
+    core); "dask" on a Dask cluster (`scheduler`, or a local one of `jobs` workers; `partitions`),
+    which also writes `out_dir/nquads/`. The output is the same bytes either way. With `store` (a
+    folder), per-document results are kept by content hash and only new or changed documents are
+    processed; the folder also holds an Oxigraph store of the graph, updated in place
+    (`kg.build.store`). With `html`, `out_dir/graph.html` is the offline page of `kg viz` (the
+    `HTML_MAX_NODES` best-connected entities; skipped, with `report.html` empty, when the graph has
+    more than `HTML_MAX_TRIPLES` triples). `progress` is called with a `Progress` per document;
+    with `timing`, `report.stages` has the seconds per stage (`kg.build.timing.STAGES`).
     """
-    from .executors import default_jobs, run
+    from ..extract.resources import load_resources
 
-    lexicons = tuple(str(p) for p in lexicons)
-    resources(lexicons)  # load lexicons first: a bad lexicon fails before any work
-    files = discover(paths)
-    if not files:
-        raise InputError(", ".join(map(str, paths)), "no .txt files found")
-    jobs = default_jobs() if not jobs or jobs < 1 else jobs
-    report = BuildReport()
-    rstore = spool = None
-    if store is not None:
-        from .store import ResultStore
-
-        rstore = ResultStore.open(store, lexicons)
-    try:
-        todo, cached = (files, []) if rstore is None else rstore.plan(files)
-        table = EntityTable()
-        spool = ResultSpool() if rstore is None else None
-        total, done = len(files), 0
-
-        for outcome in run(todo, lexicons, jobs, timing=timing._TIMES is not None):
-            done += 1
-            if outcome.times:
-                for k, v in outcome.times.items():
-                    timing._TIMES[k] += v
-            if outcome.error is not None:
-                if strict:
-                    raise InputError(outcome.path, outcome.error.split(": ", 1)[-1])
-                log.info("skipped %s", outcome.error)
-                report.failed.append((outcome.path, outcome.error))
-                if rstore is not None:
-                    rstore.forget(outcome.rel)
-            else:
-                if outcome.result is not None:  # in this process
-                    r = outcome.result
-                    blob, sha, part = pack(r), r.sha256, r
-                    ents = pack_entities(r) if rstore is not None else None
-                else:                           # packed by a worker: unpack only the entities
-                    blob, ents, sha = outcome.blob, outcome.ents, outcome.sha256
-                    part = EntityPart(outcome.rel, unpack(ents))
-                table.add(part)
-                if rstore is not None:
-                    rstore.put(outcome.rel, sha, blob, ents)
-                else:
-                    spool.put(outcome.rel, blob)
-                report.extracted += 1
-            if progress:
-                progress(done, total, outcome.rel)
-        for rel in cached:
-            table.add(rstore.entities(rel))
+    res = load_resources(lexicons)  # read the lexicons first: a bad lexicon fails before any work
+    docs = inputs(paths)
+    out = Path(out_dir) / filename
+    clock, report = Stages(), BuildReport()
+    with ExitStack() as stack:
+        rstore = _open_store(stack, store, res)
+        todo, cached = (docs, []) if rstore is None else rstore.plan(docs)
+        ex = stack.enter_context(executor(engine, Work(res, timing), jobs=jobs, docs=len(todo), out_dir=out_dir,
+                                          scheduler=scheduler, partitions=partitions))
+        sink = rstore if rstore is not None else stack.enter_context(ResultSpool())
+        table, tally = EntityTable(), _Tally(progress, docs)
+        for outcome in ex.run(todo):
+            _file(outcome, sink, table, report, strict)
+            clock.add(outcome.times)
+            tally(outcome.rel, outcome.size, "failed" if outcome.error else "processed")
+        report.errors.sort()  # outcomes arrive in any order; the report does not depend on it
+        for doc in cached:
+            table.add(doc.rel, rstore.entities(doc.rel))
             report.reused += 1
-            done += 1
-            if progress:
-                progress(done, total, rel)
+            tally(doc.rel, doc.size, "reused")
         if rstore is not None:
-            report.removed = rstore.prune({rel for _, rel in files})
+            report.removed = rstore.prune({doc.rel for doc in docs})
             rstore.commit()
-        n_docs = len(spool) if spool is not None else len(rstore)
-        if not n_docs:
+        report.documents = len(sink)
+        if not report.documents:
             raise InputError(", ".join(map(str, paths)), "no document could be read")
-        out = Path(out_dir) / filename
-        results = iter(spool) if spool is not None else rstore.results()
-        if rstore is not None:
-            stats = rstore.write_graph(results, table, out, base=base, lexicons=lexicons)
-        else:
-            stats = write_graph(results, table, out, base=base, lexicons=lexicons)
-    finally:
-        if rstore is not None:
-            rstore.close()
-        if spool is not None:
-            spool.close()
-    report.documents = n_docs
-    report.failed.sort()  # workers finish in any order; the report does not depend on it
-    report.entities, report.relations, report.triples = stats["entities"], stats["relations"], stats["triples"]
-    report.by_class = stats["by_class"]
-    report.output = str(out)
-    report.store = stats.get("store", {})
+        with clock.stage("resolution"):
+            merged = table.merge(complete_suffixes(res.lexicon))
+        stats = sink.write_graph(merged, out, res, base=base, clock=clock)
+        stored = lambda: rstore.results(only={d.rel for d in cached}) if cached else None  # noqa: E731
+        report.quads = ex.finish(merged, base=base, stored=stored, clock=clock, documents=report.documents,
+                                 graph=filename).get("quads", 0)
+    _report(report, stats, out)
     if html and report.triples <= HTML_MAX_TRIPLES:
         from ..viz.page import render
 
         report.html = str(render(out, out.with_suffix(".html"), max_nodes=HTML_MAX_NODES).path)
-    if timing._TIMES is not None:
-        report.stages = dict(timing._TIMES)
+    if timing:
+        report.stages = dict(clock.seconds)
     return report
+
+
+def _open_store(stack: ExitStack, store, res):
+    """The result store in folder `store` for results of these resources and this code, or None."""
+    if store is None:
+        return None
+    from .fingerprint import fingerprint
+    from .store import ResultStore
+
+    return stack.enter_context(ResultStore.open(store, fingerprint(res)))
+
+
+def _file(outcome: Outcome, sink, table: EntityTable, report: BuildReport, strict: bool) -> None:
+    """Fold one outcome into the build: its entities into the table, its result into the sink
+    (a `ResultSpool`, or the `ResultStore`), or its error into the report (raised with `strict`)."""
+    from .document import unpack
+
+    if outcome.error is not None:
+        if strict:
+            raise InputError(outcome.error.path, outcome.error.message)
+        log.info("skipped %s", outcome.error)
+        report.errors.append(outcome.error)
+        sink.forget(outcome.rel)
+        return
+    table.add(outcome.rel, unpack(outcome.ents))
+    sink.put(outcome)
+    report.extracted += 1
+
+
+def _report(report: BuildReport, stats: dict, out: Path) -> None:
+    report.entities, report.relations, report.triples = stats["entities"], stats["relations"], stats["triples"]
+    report.by_class = stats["by_class"]
+    report.output = str(out)
+    report.store = stats.get("store", {})

@@ -4,8 +4,9 @@ DIR holds
 - `results.sqlite`: each document's packed result keyed by the sha256 of its bytes, and an
   index path -> (sha256, size, mtime). A build re-reads only files whose size or mtime changed,
   re-extracts only content it has not seen, and drops the entries of files that are gone. All
-  results are dropped when the extraction code, its data files or the user lexicons change
-  (a fingerprint of them is kept), so a cached result is always what a fresh build would give.
+  results are dropped when the build's fingerprint changes (`fingerprint.fingerprint`: the
+  per-document code, its data files, the user lexicons, the libraries that shape results), so a
+  stored result is always what a fresh build would give.
 - `graph.ttl`: the graph of the current corpus, regenerated from all results (the same bytes
   as a fresh build), and published to the output folder.
 - `oxigraph/`: a pyoxigraph on-disk store of that graph, updated in place by comparing the new
@@ -19,7 +20,6 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -27,29 +27,10 @@ from ..errors import KgError
 
 GRAPH = "graph.ttl"
 OXIGRAPH = "oxigraph"
-# modules that do not change what a document yields (everything else in kg/ is fingerprinted)
-NOT_EXTRACTION = {"__init__", "__main__", "cli", "cli_build", "cli_eval", "cli_query", "cli_viz", "distributed",
-                  "evaluate", "export", "fsutil", "graph", "parallel", "serve", "stats", "store", "storebuild",
-                  "validate", "viz"}
 
 
 class StoreBuildError(KgError):
     """The store folder cannot be used (in use, not a kg store, unwritable)."""
-
-
-def fingerprint(lexicons: tuple = ()) -> str:
-    """Hash of everything a per-document result depends on: code, data files, user lexicons."""
-    import pickle
-
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256(f"py{sys.version_info[:2]} pickle{pickle.HIGHEST_PROTOCOL}".encode())
-    files = [p for p in sorted(pkg.glob("*.py")) if p.stem not in NOT_EXTRACTION]
-    files += sorted(p for p in (pkg / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for p in files:
-        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    for lex in lexicons:
-        h.update(b"user\0" + Path(lex).read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def file_sha256(path) -> str:
@@ -71,7 +52,8 @@ class ResultStore:
         self.db: sqlite3.Connection | None = None
 
     @classmethod
-    def open(cls, root, lexicons: tuple = ()) -> "ResultStore":
+    def open(cls, root, fingerprint: str) -> "ResultStore":
+        """The store in folder `root` (made if new), holding only results of this `fingerprint`."""
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise StoreBuildError(f"{root}: --store must be a folder")
@@ -79,7 +61,7 @@ class ResultStore:
             raise StoreBuildError(f"{root}: not empty and not a kg store; give a new or empty folder")
         try:
             root.mkdir(parents=True, exist_ok=True)
-            self = cls(root, fingerprint(lexicons))
+            self = cls(root, fingerprint)
             self._take_lock()
             self.db = sqlite3.connect(root / "results.sqlite", isolation_level=None)
         except OSError as exc:
@@ -122,38 +104,40 @@ class ResultStore:
 
     # ------------------------------------------------------------------------ documents
 
-    def plan(self, files: list) -> tuple[list, list]:
-        """Split (path, rel) pairs into those to process and those whose result is stored."""
+    def plan(self, docs: list) -> tuple[list, list]:
+        """Split documents (`executors.Doc`) into those to process and those whose result is stored."""
         todo, cached = [], []
         known = {rel: (sha, size, mtime) for rel, sha, size, mtime in self.db.execute("SELECT * FROM docs")}
         have = {sha for (sha,) in self.db.execute("SELECT sha FROM results")}
-        for path, rel in files:
+        for doc in docs:
+            path, rel = doc.path, doc.rel
             try:
                 st = os.stat(path)
             except OSError:
-                todo.append((path, rel))  # reported by the reader
+                todo.append(doc)  # reported by the reader
                 continue
             self._stat[rel] = (st.st_size, st.st_mtime_ns)
             row = known.get(rel)
             if row and row[1:] == (st.st_size, st.st_mtime_ns) and row[0] in have:
-                cached.append(rel)
+                cached.append(doc)
                 continue
             try:
                 sha = file_sha256(path)
             except OSError:
-                todo.append((path, rel))
+                todo.append(doc)
                 continue
             if sha in have:
                 self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", (rel, sha, st.st_size, st.st_mtime_ns))
-                cached.append(rel)
+                cached.append(doc)
             else:
-                todo.append((path, rel))
+                todo.append(doc)
         return todo, cached
 
-    def put(self, rel: str, sha: str, blob: bytes, ents: bytes) -> None:
-        """File the packed result (and packed entities) of a processed document."""
+    def put(self, outcome) -> None:
+        """File the packed result (and packed entities) of a processed document (an `executors.Outcome`)."""
+        rel, sha = outcome.rel, outcome.sha256
         size, mtime = self._stat.get(rel, (None, None))
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", (sha, rel, ents, blob))
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", (sha, rel, outcome.ents, outcome.packed()))
         self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?)", (rel, sha, size, mtime))
 
     def forget(self, rel: str) -> None:
@@ -174,33 +158,35 @@ class ResultStore:
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
-    def entities(self, rel: str):
-        """The entity part of a stored document's result (for the corpus merge)."""
-        from .document import EntityPart, relabel, unpack
+    def entities(self, rel: str) -> dict:
+        """The entities of a stored document's result (all the corpus merge reads of it)."""
+        from ..model import move_doc
+        from .document import unpack
 
         row = self.db.execute("SELECT r.rel, r.ents FROM docs d JOIN results r ON d.sha = r.sha WHERE d.rel=?",
                               (rel,)).fetchone()
         ents = unpack(row[1])
-        return relabel(EntityPart(row[0], ents), rel)
+        move_doc(ents, row[0], rel)  # first stored under another name (a renamed or copied file)
+        return ents
 
-    def results(self) -> Iterator:
-        """Every stored document's full result, sorted by path."""
-        from .document import relabel, unpack
+    def results(self, only: set | None = None) -> Iterator:
+        """Every stored document's full result (or those of the paths in `only`), sorted by path."""
+        from .document import unpack
 
         cur = self.db.execute("SELECT d.rel, r.blob FROM docs d JOIN results r ON d.sha = r.sha ORDER BY d.rel")
         for rel, blob in cur:
-            yield relabel(unpack(blob), rel)
+            if only is None or rel in only:
+                yield unpack(blob).relabel(rel)
 
     # ------------------------------------------------------------------------ the graph
 
-    def write_graph(self, results, table, out: Path, *, base: str, lexicons: tuple) -> dict:
-        """Write DIR/graph.ttl from the results, bring DIR/oxigraph up to date, publish to out."""
+    def write_graph(self, merged, out: Path, res, *, base: str, clock) -> dict:
+        """Write DIR/graph.ttl from the stored results, bring DIR/oxigraph up to date, publish to out."""
         from .merge import write_graph
-        from .timing import _Stage
 
         nxt = self.root / "graph.next.ttl"
-        stats = write_graph(results, table, nxt, base=base, lexicons=lexicons, work_dir=self.root)
-        with _Stage("serialisation"):
+        stats = write_graph(self.results(), merged, nxt, res, base=base, clock=clock, work_dir=self.root)
+        with clock.stage("serialisation"):
             stats["store"] = self._update_oxigraph(nxt)
             _publish(self.root / GRAPH, out)
         return stats
@@ -246,6 +232,12 @@ class ResultStore:
         self.set_meta("oxigraph", self._graph_state())
         self.commit()
         return info
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def close(self) -> None:
         if self.db is not None:

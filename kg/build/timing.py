@@ -1,65 +1,56 @@
-"""Per-stage timers for benchmarks: off by default, and then each hook costs one test."""
+"""Seconds per stage of a build, for benchmarks (`build(..., timing=True)` -> `BuildReport.stages`).
+
+A `Stages` is handed to the work it times: the driver times the corpus stages, and each document
+gets its own (in whatever process runs it) whose seconds come back with its outcome. Segmentation
+is timed by wrapping the tokeniser of that document's extraction context, nothing global.
+"""
 
 from __future__ import annotations
 
 from time import perf_counter
+from typing import Callable
 
 STAGES = ("ingest", "segmentation", "extraction", "resolution", "graph", "serialisation")
 
-# Seconds per stage while timing is on (see `enable_timing`); None = off, and the hooks cost one test.
-_TIMES: dict[str, float] | None = None
 
+class Stages:
+    """Seconds per stage (`seconds`), added to by `with stages.stage(name):` and `timed` callables."""
 
-def enable_timing(on: bool = True) -> dict | None:
-    """Turn the per-stage timers on (returns the dict they add seconds to) or off.
+    __slots__ = ("seconds",)
 
-    Segmentation is timed by wrapping `rjieba.tag`, the one tokeniser extraction calls; its time
-    is taken out of extraction so the stages add up."""
-    global _TIMES
-    if on:
-        _TIMES = dict.fromkeys(STAGES, 0.0)
-        _time_rjieba()
-    else:
-        _TIMES = None
-    return _TIMES
+    def __init__(self):
+        self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
 
+    def stage(self, name: str) -> "_Stage":
+        """A `with` block whose wall time is added to stage `name`."""
+        return _Stage(self.seconds, name)
 
-def timings() -> dict | None:
-    return _TIMES
+    def timed(self, name: str, fn: Callable) -> Callable:
+        """`fn`, adding the time of each call to stage `name`."""
+        seconds = self.seconds
 
+        def call(*args, **kwargs):
+            t0 = perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[name] += perf_counter() - t0
 
-def _time_rjieba() -> None:
-    import rjieba
+        return call
 
-    if getattr(rjieba.tag, "kg_timed", False):
-        return
-    original = rjieba.tag
-
-    def tag(*args, **kwargs):
-        t = _TIMES
-        if t is None:
-            return original(*args, **kwargs)
-        t0 = perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            t["segmentation"] += perf_counter() - t0
-
-    tag.kg_timed = True
-    rjieba.tag = tag
+    def add(self, seconds: dict | None) -> None:
+        for k, v in (seconds or {}).items():
+            self.seconds[k] += v
 
 
 class _Stage:
-    """`with _Stage("graph"):` adds the block's wall time to that stage when timing is on."""
+    __slots__ = ("seconds", "name", "t0")
 
-    __slots__ = ("name", "t0")
-
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, seconds: dict, name: str):
+        self.seconds, self.name = seconds, name
 
     def __enter__(self):
-        self.t0 = perf_counter() if _TIMES is not None else 0.0
+        self.t0 = perf_counter()
 
     def __exit__(self, *exc):
-        if _TIMES is not None:
-            _TIMES[self.name] += perf_counter() - self.t0
+        self.seconds[self.name] += perf_counter() - self.t0

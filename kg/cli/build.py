@@ -1,4 +1,4 @@
-"""`kg build`, `kg stats`, `kg validate`: thin wrappers over kg.pipeline, kg.stats and kg.validate."""
+"""`kg build`, `kg stats`, `kg validate`: thin wrappers over kg.build, kg.rdf.stats and kg.rdf.validate."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..build.executors import ENGINES
 from ..errors import KgError
 
 
@@ -28,7 +29,7 @@ def fail(message: str, code: int = 2):
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Incremental build: keep per-document results and an Oxigraph store in DIR; "
               "re-running processes only new or changed files and drops removed ones.")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+@click.option("--engine", type=click.Choice(list(ENGINES)), default="local", show_default=True,
               help="Where per-document work runs: local processes, or a Dask cluster (also writes "
               "OUTPUT/nquads/ shards for bulk loading).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
@@ -44,51 +45,45 @@ def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, sche
     Files are read as UTF-8 (with or without BOM), GB18030/GBK or Big5, detected per file.
     A document that cannot be read is reported and skipped (exit 0 if others succeed);
     --strict makes it fatal. The output is written atomically and is byte-identical for
-    identical input, whatever the number of jobs and the order of the inputs.
+    identical input, whatever the engine, the number of jobs and the order of the inputs.
     """
-    from ..build.driver import build as run_build
+    from ..build import build as run_build
     from ..rdf.vocab import DEFAULT_BASE
 
     if base is not None and not base.endswith(("/", "#")):
         fail(f"--base {base!r} must end with '/' or '#'")
-    if engine == "dask" and store_dir:
-        fail("--store works with the local engine only")
-    if engine != "dask" and (scheduler or partitions):
-        fail("--scheduler and --partitions need --engine dask")
     progress = None
     if not quiet and sys.stderr.isatty():
-        def progress(i, n, name):
-            click.echo(f"\r[{i}/{n}] {name[:60]:<60}", err=True, nl=(i == n))
+        def progress(p):
+            click.echo(f"\r[{p.done}/{p.total}] {p.rel[:60]:<60}", err=True, nl=(p.done == p.total))
     try:
-        if engine == "dask":
-            from ..build.cluster import build_dask
-
-            report = build_dask(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
-                                progress=progress, scheduler=scheduler, workers=jobs or None,
-                                n_partitions=partitions)
-        else:
-            report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
-                               progress=progress, jobs=jobs, store=store_dir, html=html)
+        report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
+                           progress=progress, jobs=jobs, store=store_dir, html=html, engine=engine,
+                           scheduler=scheduler, partitions=partitions)
     except KgError as exc:
         fail(str(exc))
-    for path, message in report.failed:
-        click.echo(f"Warning: skipped {message}", err=True)
+    for error in report.errors:
+        click.echo(f"Warning: skipped {error}", err=True)
     if not quiet:
-        classes = ", ".join(f"{k} {v}" for k, v in sorted(report.by_class.items()))
-        skipped = f", {len(report.failed)} skipped" if report.failed else ""
-        click.echo(f"{report.documents} documents read{skipped} -> {report.output}: {report.entities} entities "
-                   f"({classes}), {report.relations} relation statements, {report.triples} triples")
-        if report.html:
-            click.echo(f"graph page -> {report.html}")
-        elif html and engine != "dask":
-            click.echo(f"graph page skipped: {report.triples} triples is too many for one page; "
-                       f"use kg viz with --types, --doc or --max-nodes", err=True)
-        if store_dir:
-            removed = f", {len(report.removed)} removed" if report.removed else ""
-            click.echo(f"store {store_dir}: {report.extracted} processed, {report.reused} unchanged{removed}; "
-                       f"Oxigraph store {report.store.get('mode', '')} ({store_dir}/oxigraph)")
-        if engine == "dask":
-            click.echo(f"N-Quads: {report.quads} quads in {out_dir}/nquads/ (one named graph per document)")
+        _summary(report, out_dir, store_dir, html)
+
+
+def _summary(report, out_dir, store_dir, html: bool) -> None:
+    classes = ", ".join(f"{k} {v}" for k, v in sorted(report.by_class.items()))
+    skipped = f", {len(report.errors)} skipped" if report.errors else ""
+    click.echo(f"{report.documents} documents read{skipped} -> {report.output}: {report.entities} entities "
+               f"({classes}), {report.relations} relation statements, {report.triples} triples")
+    if report.html:
+        click.echo(f"graph page -> {report.html}")
+    elif html:
+        click.echo(f"graph page skipped: {report.triples} triples is too many for one page; "
+                   f"use kg viz with --types, --doc or --max-nodes", err=True)
+    if store_dir:
+        removed = f", {len(report.removed)} removed" if report.removed else ""
+        click.echo(f"store {store_dir}: {report.extracted} processed, {report.reused} unchanged{removed}; "
+                   f"Oxigraph store {report.store.get('mode', '')} ({store_dir}/oxigraph)")
+    if report.quads:
+        click.echo(f"N-Quads: {report.quads} quads in {out_dir}/nquads/ (one named graph per document)")
 
 
 @click.command()

@@ -33,6 +33,9 @@ class Context:
     """What extractors share for one document: the text, the lexicon, cached tokenisations."""
 
     def __init__(self, doc: Document, lex: Lexicon, gazetteer: Gazetteer, affixes: "Affixes"):
+        import rjieba
+
+        self.segment = rjieba.tag  # the tokeniser with POS tags (a build wraps it to time segmentation)
         self.doc = doc
         self.text = doc.text
         self.lex = lex
@@ -48,10 +51,8 @@ class Context:
         """(start, end, word, pos) for sentence sid, absolute offsets (rjieba with POS)."""
         toks = self._tokens.get(sid)
         if toks is None:
-            import rjieba
-
             sent = self.doc.sentences[sid]
-            tagged = rjieba.tag(sent.text)
+            tagged = self.segment(sent.text)
             ends = list(accumulate((len(w) for w, _ in tagged), initial=sent.start))
             toks = [(a, b, w, t) for (w, t), a, b in zip(tagged, ends, ends[1:])]
             text, first = self.text, sent.start

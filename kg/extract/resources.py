@@ -1,8 +1,11 @@
 """The resources extraction needs, built once per build and passed explicitly.
 
 A `Resources` holds the lexicon (bundled data files plus the user's lexicons), the character
-gazetteer over its names and the affix automata. It is cached by the content of the files it was
-built from (`data_fingerprint`), never by their paths, so an edited lexicon is always read again.
+gazetteer over its names and the affix automata, with the fingerprint of the bytes they were
+built from (`data_fingerprint`). Loading is memoised by that content fingerprint, never by
+path, so an edited lexicon is always read again; a `Resources` sent to another process (a
+worker, a Dask task) travels as its lexicon paths and fingerprint and is rebuilt there, and
+refused if the files there are not the same bytes.
 """
 
 from __future__ import annotations
@@ -14,17 +17,30 @@ from pathlib import Path
 from ..data import data_dir
 from ..errors import DataFileError
 
-_CACHE: dict[str, "Resources"] = {}
-_CACHE_SIZE = 4
+_MEMO: dict[tuple, "Resources"] = {}
+_MEMO_SIZE = 4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Resources:
     lexicon: object      # extract.lexicon.Lexicon
     gazetteer: object    # extract.match.Gazetteer over the lexicon's names
     affixes: object      # extract.context.Affixes
-    lexicons: tuple      # the user lexicon paths it was built with
-    fingerprint: str     # data_fingerprint(lexicons) at load time
+    lexicons: tuple      # the user lexicon paths it was built from
+    fingerprint: str     # data_fingerprint(lexicons) of the bytes it was built from
+
+    def __reduce__(self):
+        # the automata do not pickle (and would be large): another process loads its own copy
+        return _restore, (self.lexicons, self.fingerprint)
+
+
+def _restore(lexicons: tuple, fingerprint: str) -> Resources:
+    res = load_resources(lexicons)
+    if res.fingerprint != fingerprint:
+        where = ", ".join(lexicons) or str(data_dir())
+        raise DataFileError(where, None, "the data files or lexicons differ from the ones the build started "
+                                         "with (changed during the build, or not the same on this worker)")
+    return res
 
 
 def data_fingerprint(lexicons: tuple = ()) -> str:
@@ -44,18 +60,30 @@ def data_fingerprint(lexicons: tuple = ()) -> str:
 
 
 def load_resources(lexicons=()) -> Resources:
-    """Resources for the bundled data plus `lexicons` (user lexicon paths, later ones win)."""
+    """Resources for the bundled data plus `lexicons` (user lexicon paths, later ones win).
+
+    The files are hashed before and after they are read: a file that changes meanwhile is read
+    again, so the fingerprint is always that of the bytes the resources were built from."""
     from .context import Affixes
     from .lexicon import load
     from .match import Gazetteer
 
     lexicons = tuple(str(p) for p in lexicons)
-    fp = data_fingerprint(lexicons)
-    res = _CACHE.get(fp)
-    if res is None or res.lexicons != lexicons:
+    for _ in range(3):
+        fp = data_fingerprint(lexicons)
+        res = _MEMO.get((fp, lexicons))
+        if res is not None:
+            return res
         lex = load(lexicons)
-        res = Resources(lex, Gazetteer(lex.surfaces), Affixes(lex), lexicons, fp)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[fp] = res
-    return res
+        if data_fingerprint(lexicons) == fp:
+            res = Resources(lex, Gazetteer(lex.surfaces), Affixes(lex), lexicons, fp)
+            if len(_MEMO) >= _MEMO_SIZE:
+                _MEMO.pop(next(iter(_MEMO)))
+            _MEMO[(fp, lexicons)] = res
+            return res
+    raise DataFileError(", ".join(lexicons) or data_dir(), None, "changed every time it was read; try again")
+
+
+def as_resources(res=None) -> Resources:
+    """`res` itself when it is a Resources, else the Resources of these user lexicon paths (None: none)."""
+    return res if isinstance(res, Resources) else load_resources(res or ())

@@ -25,7 +25,7 @@ ID = Namespace("https://w3id.org/policykg/id/")
 DOC = ID["doc-1a2b3c4d5e6f7081"]
 RELATIONS = {str(KGNS[r]) for r in ("locatedIn", "developsIndustry", "inIndustry", "servesIn", "cooperatesWith")}
 CHROMIUM = "/usr/bin/chromium"
-HTML_CHECK = Path("/work/shared/tools/html_check.py")
+HTML_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "html_check.py"  # ../shared
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">"\'</script><script>window.__xss=2</script>'
 XSS_SENTENCE = "</script><script>window.__xss=3</script><!-- \u2028\u2029 & done"

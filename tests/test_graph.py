@@ -26,9 +26,9 @@ OPAQUE = re.compile(re.escape(DEFAULT_BASE)
 # ---------------------------------------------------------------------------- IRIs
 
 
-@pytest.mark.parametrize("label", ENTITY_CLASSES)
-def test_entity_iri_is_opaque_ascii(label):
-    iri = entity_iri(label, "兰州科近泰基新技术有限责任公司")
+@pytest.mark.parametrize("etype", ENTITY_CLASSES)
+def test_entity_iri_is_opaque_ascii(etype):
+    iri = entity_iri(etype, "兰州科近泰基新技术有限责任公司")
     assert iri.isascii()
     assert OPAQUE.fullmatch(iri)
 

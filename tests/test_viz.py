@@ -25,7 +25,7 @@ ID = Namespace("https://w3id.org/policykg/id/")
 DOC = ID["doc-1a2b3c4d5e6f7081"]
 RELATIONS = {str(KGNS[r]) for r in ("locatedIn", "developsIndustry", "inIndustry", "servesIn", "cooperatesWith")}
 CHROMIUM = "/usr/bin/chromium"
-HTML_CHECK = Path("/work/shared/tools/html_check.py")
+HTML_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "html_check.py"  # ../shared
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">"\'</script><script>window.__xss=2</script>'
 XSS_SENTENCE = "</script><script>window.__xss=3</script><!-- \u2028\u2029 & done"
@@ -53,8 +53,9 @@ def page_json(page: str) -> dict:
     return json.loads(m.group(1))
 
 
-def tricky_graph() -> Graph:
-    """The sample plus an entity whose name and evidence are injection attempts, and a traditional alias."""
+def tricky_graph(folder: Path) -> Path:
+    """The sample plus an entity whose name and evidence are injection attempts, and a traditional
+    alias, written to `folder`/tricky.ttl."""
     g = Graph()
     g.parse(SAMPLE)
     bad = ID["enterprise-00000000000000ff"]
@@ -70,7 +71,9 @@ def tricky_graph() -> Graph:
                  (KGNS.sentence, Literal(XSS_SENTENCE, lang="zh")), (KGNS.start, Literal(5)),
                  (KGNS.end, Literal(9)), (KGNS.rule, Literal('rel."x"<b>'))]:
         g.add((ev, p, o))
-    return g
+    path = folder / "tricky.ttl"
+    g.serialize(path, format="turtle", encoding="utf-8")
+    return path
 
 
 class Tags(html.parser.HTMLParser):
@@ -124,10 +127,11 @@ def test_summary_counts_match_graph(tmp_path):
     assert s.evidence == len(list(g.subjects(RDF.type, KGNS.Evidence)))
 
 
-def test_rdflib_graph_and_path_give_the_same_page_data():
-    from_path, _ = build_page_data(SAMPLE, title="t")
-    from_graph, _ = build_page_data(Graph().parse(SAMPLE), title="t")
-    assert from_path == from_graph
+@pytest.mark.parametrize("fmt, suffix", [("nt", ".nt"), ("json-ld", ".jsonld"), ("xml", ".rdf")])
+def test_every_rdf_format_gives_the_same_page_data(tmp_path, fmt, suffix):
+    other = tmp_path / f"sample{suffix}"
+    Graph().parse(SAMPLE).serialize(other, format=fmt, encoding="utf-8")
+    assert build_page_data(other, title="t")[0] == build_page_data(SAMPLE, title="t")[0]
 
 
 def test_details_carry_aliases_posts_documents_and_evidence():
@@ -153,7 +157,7 @@ def test_details_carry_aliases_posts_documents_and_evidence():
 
 def test_injection_payloads_are_escaped(tmp_path):
     out = tmp_path / "x.html"
-    render(tricky_graph(), out, title=XSS_TITLE)
+    render(tricky_graph(tmp_path), out, title=XSS_TITLE)
     page = out.read_text(encoding="utf-8")
     # exactly the three real <script> elements open and close; nothing from the data does
     assert page.lower().count("</script") == 3
@@ -171,8 +175,8 @@ def test_injection_payloads_are_escaped(tmp_path):
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", app)
 
 
-def test_search_keys_fold_traditional_script():
-    data, _ = build_page_data(tricky_graph())
+def test_search_keys_fold_traditional_script(tmp_path):
+    data, _ = build_page_data(tricky_graph(tmp_path))
     ent = next(e for e in data["entities"] if "百林科(蘭州)新材料" in e["aliases"])
     assert "百林科(兰州)新材料" in ent["keys"].split("\u0001")
     assert data["fold"]["蘭"] == "兰"
@@ -325,8 +329,9 @@ def sample_page(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tricky_page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("viz") / "tricky.html"
-    render(tricky_graph(), out, title=XSS_TITLE)
+    folder = tmp_path_factory.mktemp("viz")
+    out = folder / "tricky.html"
+    render(tricky_graph(folder), out, title=XSS_TITLE)
     return out
 
 
@@ -456,4 +461,5 @@ def test_html_check_passes(tmp_path, tricky_page):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     rep = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert rep["result"] == "PASS" and rep["graph"]["nodesDrawn"] == entity_counts(tricky_graph())["nodes"]
+    tricky = Graph().parse(tricky_page.with_name("tricky.ttl"))
+    assert rep["result"] == "PASS" and rep["graph"]["nodesDrawn"] == entity_counts(tricky)["nodes"]

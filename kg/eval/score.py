@@ -11,8 +11,9 @@ The figures follow the reference scorer `shared/tools/kg_score.py` exactly:
   relations;
 - entities: a maximum bipartite matching per type between output nodes and gold entities that
   share a folded name;
-- relations: endpoints resolved to gold entities through their names; holdsPost objects match
-  when one title contains the other; cooperatesWith matches in either direction.
+- relations: endpoints resolved to gold entities through their names (a node may stand for any
+  gold entity whose name it carries); holdsPost objects match when one title contains the other;
+  cooperatesWith matches in either direction.
 
 Beyond the reference scorer: per-rule precision of relations, read from the evidence nodes
 (`rdf:Statement` with rdf:subject/predicate/object and a `rule` id), and gold validation that
@@ -28,25 +29,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from ..errors import InputError, KgError
+from ..errors import KgError
+from ..rdf import reader
 from ..rdf.vocab import ENTITY_CLASSES, RELATIONS
 
 TYPES = ENTITY_CLASSES
 SYMMETRIC = frozenset({"cooperatesWith"})
 LITERAL_OBJECT = frozenset({"holdsPost"})
-NAME_PROPS = frozenset({"label", "prefLabel", "altLabel", "name", "alternateName", "hiddenLabel"})
-PRIMARY_NAME_PROPS = frozenset({"label", "prefLabel", "name"})  # the rest are aliases
 ALL = "ALL"
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_TYPE = _RDF + "type"
-_STATEMENT_PARTS = {_RDF + "subject": "subject", _RDF + "predicate": "predicate", _RDF + "object": "object"}
 _NOT_NAME_CHARS = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
-# The reference scorer's choice of parser format by file extension.
-_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".trig": "TRIG", ".nq": "N_QUADS",
-            ".jsonld": "JSON_LD", ".json": "JSON_LD", ".rdf": "RDF_XML", ".owl": "RDF_XML"}
 
 
 class GoldError(KgError):
@@ -66,10 +60,6 @@ def fold(name: str) -> str:
     from ..text import to_simplified
 
     return _NOT_NAME_CHARS.sub("", to_simplified(unicodedata.normalize("NFKC", str(name))))
-
-
-def local_name(iri: str) -> str:
-    return re.split(r"[#/:]", str(iri))[-1]
 
 
 # ---------------------------------------------------------------- gold
@@ -126,8 +116,8 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def _entry(kind: str, i: int, item) -> str:
-    return f"{kind}[{i}] {json.dumps(item, ensure_ascii=False)}"
+def _entry(section: str, i: int, item) -> str:
+    return f"{section}[{i}] {json.dumps(item, ensure_ascii=False)}"
 
 
 def _check_entity(path: Path, i: int, e) -> None:
@@ -210,96 +200,25 @@ def _drop_ambiguous_aliases(entities: Iterable[GoldEntity]) -> None:
 # ---------------------------------------------------------------- graph
 
 
-@dataclass(frozen=True)
-class Lit:
-    """A literal object (its lexical form); nodes are plain strings (IRIs, `_:` blank nodes)."""
-
-    value: str
-
-    def __str__(self) -> str:
-        return self.value
-
-
 @dataclass
 class GraphFacts:
-    """What the scorer reads from a graph."""
+    """What the scorer reads from a graph: nodes' classes and folded names, relations, evidence."""
 
-    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    primary: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # labels, not aliases
-    relations: set[tuple] = field(default_factory=set)  # (node, predicate local name, node | Lit)
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, set[str]] = field(default_factory=dict)
+    relations: list[tuple] = field(default_factory=list)  # (node, predicate local name, node | Literal)
     evidence: list[tuple[str, tuple]] = field(default_factory=list)  # (rule id, relation triple)
 
 
-def _oxi_terms(path: Path) -> Iterator[tuple]:
-    import pyoxigraph as ox
-
-    fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix.lower(), "TURTLE"))
-
-    def term(t):
-        if isinstance(t, ox.Literal):
-            return Lit(t.value)
-        if isinstance(t, ox.BlankNode):
-            return "_:" + t.value
-        return t.value
-
-    # relative IRIs resolve against the file, as rdflib does
-    for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-        yield term(q.subject), q.predicate.value, term(q.object)
-
-
-def _rdflib_terms(graph) -> Iterator[tuple]:
-    from rdflib import BNode, Literal
-    from rdflib.graph import ConjunctiveGraph
-
-    def term(t):
-        if isinstance(t, Literal):
-            return Lit(str(t))
-        if isinstance(t, BNode):
-            return "_:" + str(t)
-        return str(t)
-
-    triples = ((s, p, o) for s, p, o, _ in graph.quads()) if isinstance(graph, ConjunctiveGraph) \
-        else graph.triples((None, None, None))
-    for s, p, o in triples:
-        yield term(s), str(p), term(o)
-
-
-def _terms(graph) -> Iterator[tuple]:
-    if hasattr(graph, "triples"):
-        return _rdflib_terms(graph)
-    path = Path(graph)
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    return _oxi_terms(path)
-
-
 def read_graph(graph) -> GraphFacts:
-    """Entities, names, relations and evidence of a graph (a file path or an rdflib Graph)."""
-    facts = GraphFacts()
-    statements: dict[str, dict] = defaultdict(lambda: {"rules": set()})
-    try:
-        for s, p, o in _terms(graph):
-            pl = local_name(p)
-            if p == _RDF_TYPE and local_name(o) in TYPES:
-                facts.types[s].add(local_name(o))
-            elif pl in NAME_PROPS and isinstance(o, Lit):
-                facts.names[s].add(fold(o.value))
-                if pl in PRIMARY_NAME_PROPS:
-                    facts.primary[s].add(fold(o.value))
-            elif pl in RELATIONS:
-                facts.relations.add((s, pl, o))
-            elif p in _STATEMENT_PARTS:
-                statements[s][_STATEMENT_PARTS[p]] = o
-            elif pl == "rule":
-                statements[s]["rules"].add(str(o))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(graph, f"cannot be parsed as RDF: {exc}") from None
-    for st in statements.values():
-        pred = local_name(st.get("predicate", ""))
-        if pred in RELATIONS and "subject" in st and "object" in st:
-            facts.evidence += [(rule, (st["subject"], pred, st["object"])) for rule in st["rules"]]
-    return facts
+    """Entities, names, relations and evidence of a graph file, read as the reference scorer does:
+    by local names, in any namespace."""
+    model = reader.read_graph(graph, any_namespace=True)
+    return GraphFacts(
+        types={iri: node.types for iri, node in model.nodes.items() if node.types},
+        names={iri: {fold(n) for n in node.names} for iri, node in model.nodes.items() if node.names},
+        relations=model.relations,
+        evidence=[(rule, (ev.subject, ev.relation, ev.object)) for ev in model.evidence for rule in ev.rules])
 
 
 # ---------------------------------------------------------------- scoring
@@ -395,54 +314,75 @@ def _names_shown(facts: GraphFacts, node) -> str:
     return "|".join(sorted(facts.names.get(node, ()))) or str(node)
 
 
+def _by_name_then_docs(g: GoldEntity) -> tuple:
+    return g.name, sorted(g.docs)
+
+
 def _score_entities(gold: Gold, facts: GraphFacts, name_index: dict):
-    scores, missed, spurious = {}, [], []
+    """Scores per type, missed and spurious lists, and each matched node's gold partner."""
+    scores, missed, spurious, partners = {}, [], [], {}
     for t in TYPES:
         outs = sorted(n for n, ts in facts.types.items() if t in ts)
         golds = [g for g in gold.entities if g.type == t]
         edges = {o: sorted({g for n in facts.names.get(o, ()) for g in name_index.get(n, ()) if g.type == t},
-                           key=lambda g: g.name)
+                           key=_by_name_then_docs)
                  for o in outs}
         match = max_matching(edges)
+        partners.update({o: g for g, o in match.items()})
         scores[t] = Score(len(match), len(outs), len(golds))
         matched_out = set(match.values())
         missed += [repr(g) for g in golds if g not in match]
         spurious += [f"{t}:{_names_shown(facts, o)}" for o in outs if o not in matched_out]
     scores[ALL] = Score(*(sum(getattr(s, k) for s in scores.values()) for k in ("tp", "output", "gold")))
-    return scores, sorted(missed), sorted(spurious)
+    return scores, sorted(missed), sorted(spurious), partners
 
 
-def _resolver(facts: GraphFacts, name_index: dict):
-    """node -> the gold entity its names point to, preferring entities of the node's own types."""
-    order = {t: i for i, t in enumerate(TYPES)}
+class _Resolver:
+    """Output relations as the scorer compares them, endpoints resolved to gold entities.
 
-    def resolve(node):
-        hits: dict[GoldEntity, int] = defaultdict(int)
-        for n in facts.names.get(node, ()):
-            for g in name_index.get(n, ()):
-                hits[g] += 1
-        if not hits:
-            return None
-        own = facts.types.get(node, set())
-        labels = facts.primary.get(node, set())
-        # The reference scorer leaves a tie among entities of the node's types to set order;
-        # break it reproducibly: the entity the node's label names, then the most names in common.
-        return min(hits, key=lambda g: (g.type not in own, labels.isdisjoint(g.names), -hits[g],
-                                        order[g.type], fold(g.name)))
+    A node stands for any gold entity whose name it carries (a corpus-level merge carries
+    several): a relation resolves to the candidates that make it right if there are any, else to
+    the first ones: the node's partner in the entity matching, then entities of its own types,
+    then by name. This is the reference scorer's rule, so both count the same relations.
+    """
 
-    return resolve
+    def __init__(self, gold: Gold, facts: GraphFacts, name_index: dict, partners: dict):
+        self.facts, self.name_index, self.partners = facts, name_index, partners
+        self.gold = gold.relations
+        self.posts: dict[tuple, list[str]] = defaultdict(list)
+        for s, p, o in gold.relations:
+            if p in LITERAL_OBJECT:
+                self.posts[(s, p)].append(o)
+        self._candidates: dict = {}
 
+    def candidates(self, node) -> list[GoldEntity]:
+        found = self._candidates.get(node)
+        if found is None:
+            cands = {g for n in self.facts.names.get(node, ()) for g in self.name_index.get(n, ())}
+            own, partner = self.facts.types.get(node, ()), self.partners.get(node)
+            found = self._candidates[node] = sorted(cands, key=lambda g: (
+                g is not partner, g.type not in own, g.name, sorted(g.docs), TYPES.index(g.type)))
+        return found
 
-def _relation_key(triple: tuple, resolve, facts: GraphFacts) -> tuple:
-    """An output relation as the scorer compares it: endpoints resolved to gold entities where possible."""
-    s, p, o = triple
-    gs = resolve(s)
-    if p in LITERAL_OBJECT:
-        return (gs, p, fold(str(o))) if gs else ("?", p, str(o))
-    go = resolve(o)
-    if gs and go:
+    def key(self, triple: tuple) -> tuple:
+        s, p, o = triple
+        cs = self.candidates(s) if isinstance(s, str) else []
+        if p in LITERAL_OBJECT:
+            return self._post_key(cs, p, o)
+        co = self.candidates(o) if isinstance(o, str) else []
+        if not (cs and co):
+            return (cs[0] if cs else _names_shown(self.facts, s), p, co[0] if co else _names_shown(self.facts, o))
+        right = ((gs, go) for gs in cs for go in co
+                 if (gs, p, go) in self.gold or (p in SYMMETRIC and (go, p, gs) in self.gold))
+        gs, go = next(right, (cs[0], co[0]))
         return (gs, p, go)
-    return (gs or _names_shown(facts, s), p, go or _names_shown(facts, o))
+
+    def _post_key(self, cs: list, p: str, o) -> tuple:
+        if not cs:
+            return ("?", p, str(o))
+        title = fold(str(o))
+        right = (gs for gs in cs if any(go and (go in title or title in go) for go in self.posts[(gs, p)]))
+        return (next(right, cs[0]), p, title)
 
 
 def _matches(rel: tuple, gold_rels) -> bool:
@@ -472,10 +412,10 @@ def _score_relations(gold: Gold, out_rels: set):
     return scores, sorted(missed), sorted(spurious)
 
 
-def _score_rules(gold: Gold, facts: GraphFacts, resolve) -> dict[str, RuleScore]:
+def _score_rules(gold: Gold, facts: GraphFacts, resolver: _Resolver) -> dict[str, RuleScore]:
     by_rule: dict[str, set] = defaultdict(set)
     for rule, triple in facts.evidence:
-        by_rule[rule].add(_relation_key(triple, resolve, facts))
+        by_rule[rule].add(resolver.key(triple))
     by_predicate = defaultdict(set)
     for r in gold.relations:
         by_predicate[r[1]].add(r)
@@ -488,16 +428,16 @@ def score(gold: Gold, facts: GraphFacts) -> EvalReport:
     for g in gold.entities:
         for n in g.names:
             name_index[n].append(g)
-    ents, missed_e, spurious_e = _score_entities(gold, facts, name_index)
-    resolve = _resolver(facts, name_index)
-    out_rels = {_relation_key(r, resolve, facts) for r in facts.relations}
+    ents, missed_e, spurious_e, partners = _score_entities(gold, facts, name_index)
+    resolver = _Resolver(gold, facts, name_index, partners)
+    out_rels = {resolver.key(r) for r in facts.relations}
     rels, missed_r, spurious_r = _score_relations(gold, out_rels)
-    rules = _score_rules(gold, facts, resolve)
+    rules = _score_rules(gold, facts, resolver)
     return EvalReport(ents, rels, rules, gold.files, missed_e, spurious_e, missed_r, spurious_r)
 
 
 def evaluate(graph, gold_paths, *, only_docs=None) -> EvalReport:
-    """Score GRAPH (a file path or an rdflib Graph) against gold JSON files or folders of them."""
+    """Score GRAPH (a graph file) against gold JSON files or folders of them."""
     if isinstance(gold_paths, (str, Path)):
         gold_paths = [gold_paths]
     gold = load_gold(gold_paths, only_docs)

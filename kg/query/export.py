@@ -23,27 +23,26 @@ from collections import defaultdict
 from pathlib import Path
 from typing import IO, Callable
 
-from .store import PREFIXES, StoreError, graph_format, open_store
-from ..rdf.vocab import ENTITY_CLASSES, NS, RELATIONS
+from .store import StoreError, open_store
+from ..rdf.formats import suffix
+from ..rdf.reader import GraphModel, parse, read_graph
+from ..rdf.vocab import NS, PREFIXES, RDF, XSD
 
-FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "csv")
-SUFFIXES = {"ttl": ".ttl", "nt": ".nt", "nq": ".nq", "trig": ".trig", "jsonld": ".jsonld",
-            "graphml": ".graphml", "gexf": ".gexf", "csv": "-csv"}
+RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")  # names in kg.rdf.formats.RDF_FILE_FORMATS
+FORMATS = RDF_FORMATS + ("graphml", "gexf", "csv")
+SUFFIXES = {fmt: suffix(fmt) for fmt in RDF_FORMATS} | {"graphml": ".graphml", "gexf": ".gexf", "csv": "-csv"}
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 ARRAY_DELIMITER = ";"  # neo4j-admin import's default --array-delimiter
 
 KG_DOCUMENT = f"<{NS}document>"
 KG_MENTIONED_IN = f"<{NS}mentionedIn>"
 _KG_DOCUMENT_CLASS = f"<{NS}Document>"
 _RDF_TYPE = f"<{RDF_TYPE}>"
-_RDF_SUBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
-_RDF_PREDICATE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate>"
-_RDF_OBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object>"
+_RDF_SUBJECT = f"<{RDF}subject>"
+_RDF_PREDICATE = f"<{RDF}predicate>"
+_RDF_OBJECT = f"<{RDF}object>"
 _REIFICATION = (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)
 
 
@@ -74,7 +73,7 @@ def export(graph_path, fmt: str, out_path=None, *, memory: bool = False) -> list
             (json.dumps({"@context": json_ld_context()}, ensure_ascii=False, indent=2)
              + "\n").encode("utf-8")))
         return [_atomic_file(out, lambda fh: _write_jsonld(lines, fh)), ctx]
-    graph = property_graph(lines)
+    graph = property_graph(_read_lines(lines))
     if fmt == "graphml":
         return [_atomic_file(out, lambda fh: _write_graphml(graph, fh))]
     if fmt == "gexf":
@@ -108,18 +107,8 @@ def sorted_ntriples(graph_path, *, memory: bool = False) -> list[bytes]:
     import pyoxigraph as ox
 
     src = Path(graph_path)
-    if src.is_dir():
-        quads = open_store(src, memory=memory).quads_for_pattern(None, None, None)
-        data = ox.serialize((q.triple for q in quads), None, ox.RdfFormat.N_TRIPLES)
-    else:
-        fmt = graph_format(src)
-        try:
-            quads = ox.parse(path=str(src), format=fmt)
-            data = ox.serialize((q.triple for q in quads), None, ox.RdfFormat.N_TRIPLES)
-        except SyntaxError as exc:
-            raise StoreError(f"{src}: not valid {fmt.name}: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"{src}: cannot read: {exc}") from exc
+    quads = open_store(src, memory=memory).quads_for_pattern(None, None, None) if src.is_dir() else parse(src)
+    data = ox.serialize((q.triple for q in quads), None, ox.RdfFormat.N_TRIPLES)
     return sorted(set(data.splitlines(keepends=True)))
 
 
@@ -271,97 +260,47 @@ def _write_jsonld(lines: list[bytes], fh) -> None:
 # --------------------------------------------------------------------------- property graph
 
 
-def _local(iri: str) -> str:
-    return iri[len(NS):] if iri.startswith(NS) else iri
+def _read_lines(lines: list[bytes]) -> GraphModel:
+    import pyoxigraph as ox
+
+    return read_graph(_parse_lines(lines, ox.RdfFormat.N_TRIPLES))
 
 
-def property_graph(lines: list[bytes]):
-    """The entities and relations as a networkx MultiDiGraph with plain-string attributes.
+def property_graph(model: GraphModel):
+    """The entities and relations of a GraphModel as a networkx MultiDiGraph of plain strings.
 
     Nodes: entities (id = IRI) with label, type, aliases, posts (kg:holdsPost), documents.
     Edges: relations between entities, key = relation name, with the IRI of the predicate,
     the number of evidence records, their documents and rules, and the first sentence
     (by document, then offset). Documents are kept in ``graph.graph["documents"]``.
-    Built in one pass over the sorted triples, so attribute order is deterministic.
+    Nodes and edges are added in IRI order, so attribute order is deterministic.
     """
     import networkx as nx
-    import pyoxigraph as ox
-
-    entity_classes = {NS + c: c for c in ENTITY_CLASSES}
-    relations = {NS + r for r in RELATIONS}
-    types: dict[str, set[str]] = defaultdict(set)
-    values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    doc_meta: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    doc_ids: set[str] = set()
-    evidence: dict[str, dict[str, object]] = defaultdict(dict)
-    facts = []
-    wanted = {RDFS_LABEL: "label", SKOS_ALT: "aliases", NS + "holdsPost": "posts",
-              NS + "mentionedIn": "documents"}
-    doc_fields = {"http://purl.org/dc/terms/title": "title", "http://purl.org/dc/terms/date":
-                  "date", "http://purl.org/dc/terms/source": "source", NS + "sourceFile": "file"}
-    ev_fields = {RDF + "subject": "s", RDF + "predicate": "p", RDF + "object": "o",
-                 NS + "document": "d", NS + "sentence": "sentence", NS + "start": "start",
-                 NS + "rule": "rule"}
-    for quad in _parse_lines(lines, ox.RdfFormat.N_TRIPLES):
-        s, p, o = quad.subject, quad.predicate.value, quad.object
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
-            if o.value in entity_classes:
-                types[s.value].add(entity_classes[o.value])
-            elif o.value == NS + "Document":
-                doc_ids.add(s.value)
-        elif p in wanted:
-            values[s.value][wanted[p]].add(o.value)
-        elif p in ev_fields:
-            evidence[s.value][ev_fields[p]] = o
-        if p in doc_fields:
-            doc_meta[s.value][doc_fields[p]].append(o.value)
-        if p in relations and isinstance(o, ox.NamedNode):
-            facts.append((s.value, p, o.value))
-
-    documents = {d: {k: (min(doc_meta[d][k]) if doc_meta[d][k] else "")
-                     for k in ("title", "date", "source", "file")} for d in sorted(doc_ids)}
-    support = defaultdict(list)
-    for ev_iri, ev in evidence.items():
-        if {"s", "p", "o"} <= ev.keys():
-            start = ev.get("start")
-            try:
-                offset = int(start.value) if start is not None else -1
-            except ValueError:
-                offset = -1
-            key = (str(ev["s"].value), ev["p"].value, str(ev["o"]))
-            support[key].append((_value(ev.get("d")), offset, ev_iri,
-                                 _value(ev.get("sentence")), _value(ev.get("rule"))))
 
     g = nx.MultiDiGraph()
-    g.graph["documents"] = documents
-    for iri in sorted(types):
-        v = values.get(iri, {})
-        labels = v.get("label", set())
-        g.add_node(iri, **{
-            "label": min(labels) if labels else iri,
-            "type": "|".join(sorted(types[iri])),
-            "aliases": "|".join(sorted(v.get("aliases", set()) - labels)),
-            "posts": "|".join(sorted(v.get("posts", set()))),
-            "documents": "|".join(sorted(v.get("documents", set()))),
-            "iri": iri,
-        })
-    for s, p, o in facts:  # already sorted
-        if s not in types or o not in types:
-            continue
-        ev = sorted(support.get((s, p, f"<{o}>"), []))
-        g.add_edge(s, o, key=_local(p), **{
-            "label": _local(p),
-            "predicate": p,
-            "evidence": str(len(ev)),
-            "documents": "|".join(sorted({e[0] for e in ev if e[0]})),
-            "rules": "|".join(sorted({e[4] for e in ev if e[4]})),
-            "sentence": next((e[3] for e in ev if e[3]), ""),
-        })
+    g.graph["documents"] = {iri: {k: getattr(doc, k) or "" for k in ("title", "date", "source", "file")}
+                            for iri, doc in model.documents.items()}
+    entities, posts = model.entities, model.posts()
+    for iri, node in entities.items():
+        g.add_node(iri, label=node.label, type="|".join(sorted(node.types)),
+                   aliases="|".join(node.other_names), posts="|".join(posts.get(iri, ())),
+                   documents="|".join(node.documents), iri=iri)
+    support = model.evidence_by_relation()
+    for s, rel, o in model.relations:
+        if s in entities and isinstance(o, str) and o in entities:
+            g.add_edge(s, o, key=rel, **_edge_attributes(rel, support.get((s, rel, o), [])))
     return g
 
 
-def _value(term) -> str:
-    return "" if term is None else term.value
+def _edge_attributes(rel: str, evidence: list) -> dict[str, str]:
+    return {
+        "label": rel,
+        "predicate": NS + rel,
+        "evidence": str(len(evidence)),
+        "documents": "|".join(sorted({e.document for e in evidence if e.document})),
+        "rules": "|".join(sorted({r for e in evidence for r in e.rules})),
+        "sentence": next((e.sentence for e in evidence if e.sentence), ""),
+    }
 
 
 def _write_graphml(graph, fh) -> None:
@@ -405,9 +344,9 @@ def neo4j_csv(graph) -> dict[str, bytes]:
     """nodes.csv and edges.csv in neo4j-admin import header format."""
     nodes = []
     for iri, a in graph.nodes(data=True):
-        labels = ["Entity"] + a["type"].split("|")
+        neo4j_labels = ["Entity"] + a["type"].split("|")  # Neo4j's node labels: the entity classes
         nodes.append([iri, a["label"], _array(a["aliases"].split("|")),
-                      _array(a["posts"].split("|")), "", "", "", _array(labels)])
+                      _array(a["posts"].split("|")), "", "", "", _array(neo4j_labels)])
     docs = graph.graph.get("documents", {})
     for iri in sorted(docs):
         d = docs[iri]

@@ -27,33 +27,12 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from ..errors import KgError
-
-PREFIXES = {
-    "kg": "https://w3id.org/policykg/ns#",
-    "id": "https://w3id.org/policykg/id/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-# file suffix -> pyoxigraph RdfFormat attribute name
-GRAPH_SUFFIXES = {
-    ".ttl": "TURTLE",
-    ".turtle": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".ntriples": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".nquads": "N_QUADS",
-    ".trig": "TRIG",
-}
+from ..rdf.formats import rdf_format
+from ..rdf.vocab import PREFIXES, XSD
 
 CACHE_SUFFIX = ".oxigraph"
 _MANIFEST = "kg-cache.json"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = XSD + "string"
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("table", "turtle", "nt", "json")
@@ -79,18 +58,6 @@ class QueryError(KgError):
 
 
 # --------------------------------------------------------------------------- opening
-
-
-def graph_format(path: str | os.PathLike):
-    """Return the pyoxigraph RdfFormat for a graph file, from its suffix."""
-    import pyoxigraph as ox
-
-    suffix = Path(path).suffix.lower()
-    name = GRAPH_SUFFIXES.get(suffix)
-    if name is None:
-        known = ", ".join(sorted(GRAPH_SUFFIXES))
-        raise StoreError(f"{path}: unknown graph format {suffix!r} (expected one of {known})")
-    return getattr(ox.RdfFormat, name)
 
 
 def cache_root(graph_path: str | os.PathLike) -> Path:
@@ -120,7 +87,7 @@ def _write_json_atomic(path: Path, data: dict) -> None:
 
 
 def _load_into(store, graph_path: Path) -> None:
-    fmt = graph_format(graph_path)
+    fmt = rdf_format(graph_path)
     try:
         store.bulk_load(path=str(graph_path), format=fmt)
     except SyntaxError as exc:
@@ -139,6 +106,7 @@ def cached_store_path(graph_path: str | os.PathLike) -> Path:
     import pyoxigraph as ox
 
     src = Path(graph_path)
+    rdf_format(src)  # an unknown suffix fails before the cache is touched
     st = src.stat()
     root = cache_root(src)
     tag = _engine_tag()
@@ -224,7 +192,7 @@ def resolve_store_dir(path: Path) -> Path | None:
 
 
 def open_store(graph_path: str | os.PathLike, *, memory: bool = False):
-    """Open a graph file (Turtle, N-Triples, N-Quads, TriG) or an Oxigraph store directory.
+    """Open a graph file (any format of kg.rdf.formats) or an Oxigraph store directory.
 
     Returns a pyoxigraph Store: read-only over the on-disk cache by default, or in memory.
     Falls back to memory when the cache directory cannot be written.
@@ -239,7 +207,7 @@ def open_store(graph_path: str | os.PathLike, *, memory: bool = False):
         if store_dir is None:
             raise StoreError(f"{path}: is a directory but not an Oxigraph store")
         return _open_read_only(store_dir)
-    graph_format(path)  # fail early on an unknown suffix
+    rdf_format(path)  # fail early on an unknown suffix
     if not memory:
         try:
             return _open_read_only(cached_store_path(path))
@@ -533,47 +501,61 @@ def write_result(result: QueryResult, out: IO[bytes], fmt: str = "table", *,
     if fmt not in SELECT_FORMATS:
         raise QueryError(f"format {fmt!r} is not available for SELECT results "
                          f"(use one of {', '.join(SELECT_FORMATS)})")
-    variables = result.variables
     rows, cut = _limited(result.rows(), max_rows)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
-        if fmt == "table":
-            text.write(format_table(variables, (tuple(term_short(t) if t is not None else ""
-                                                      for t in r) for r in rows)))
-        elif fmt == "csv":
-            w = csv.writer(text, lineterminator="\r\n")
-            w.writerow(variables)
-            for r in rows:
-                w.writerow([term_plain(t) for t in r])
-        elif fmt == "tsv":
-            text.write("\t".join("?" + v for v in variables) + "\n")
-            for r in rows:
-                text.write("\t".join("" if t is None else str(t) for t in r) + "\n")
-        elif fmt == "json":
-            def dumps(obj):
-                return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-            text.write('{"head":{"vars":' + dumps(variables) + '},"results":{"bindings":[')
-            for i, r in enumerate(rows):
-                b = {v: term_json(t) for v, t in zip(variables, r) if t is not None}
-                text.write(("," if i else "") + "\n" + dumps(b))
-            text.write("\n]}}\n")
-        elif fmt == "xml":
-            from xml.sax.saxutils import quoteattr
-
-            text.write('<?xml version="1.0" encoding="utf-8"?>\n'
-                       '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
-            text.write("".join(f"<variable name={quoteattr(v)}/>" for v in variables))
-            text.write("</head><results>\n")
-            for r in rows:
-                text.write("<result>" + "".join(
-                    f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                    for v, t in zip(variables, r) if t is not None) + "</result>\n")
-            text.write("</results></sparql>\n")
+        _SELECT_WRITERS[fmt](result.variables, rows, text)
         text.flush()
     finally:
         text.detach()
     return cut[0]
+
+
+def _select_table(variables: list[str], rows, text: IO[str]) -> None:
+    text.write(format_table(variables, (tuple(term_short(t) if t is not None else "" for t in r)
+                                        for r in rows)))
+
+
+def _select_csv(variables: list[str], rows, text: IO[str]) -> None:
+    w = csv.writer(text, lineterminator="\r\n")
+    w.writerow(variables)
+    for r in rows:
+        w.writerow([term_plain(t) for t in r])
+
+
+def _select_tsv(variables: list[str], rows, text: IO[str]) -> None:
+    text.write("\t".join("?" + v for v in variables) + "\n")
+    for r in rows:
+        text.write("\t".join("" if t is None else str(t) for t in r) + "\n")
+
+
+def _select_json(variables: list[str], rows, text: IO[str]) -> None:
+    def dumps(obj):
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+    text.write('{"head":{"vars":' + dumps(variables) + '},"results":{"bindings":[')
+    for i, r in enumerate(rows):
+        b = {v: term_json(t) for v, t in zip(variables, r) if t is not None}
+        text.write(("," if i else "") + "\n" + dumps(b))
+    text.write("\n]}}\n")
+
+
+def _select_xml(variables: list[str], rows, text: IO[str]) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    text.write('<?xml version="1.0" encoding="utf-8"?>\n'
+               '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
+    text.write("".join(f"<variable name={quoteattr(v)}/>" for v in variables))
+    text.write("</head><results>\n")
+    for r in rows:
+        text.write("<result>" + "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, r) if t is not None) + "</result>\n")
+    text.write("</results></sparql>\n")
+
+
+_SELECT_WRITERS = {"table": _select_table, "csv": _select_csv, "tsv": _select_tsv,
+                   "json": _select_json, "xml": _select_xml}
 
 
 def _write_boolean(value: bool, out: IO[bytes], fmt: str) -> bool:

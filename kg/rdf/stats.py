@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
+from .formats import rdf_format
 from .vocab import ENTITY_CLASSES, NS, RELATIONS
 
 
@@ -15,11 +16,12 @@ def graph_stats(path) -> dict:
     if not p.is_file():
         raise InputError(path, "no such file")
     store = ox.Store()
+    fmt = rdf_format(p)
     try:
         with open(p, "rb") as fh:
-            store.load(fh, format=ox.RdfFormat.TURTLE)
+            store.load(fh, format=fmt)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise InputError(path, f"not valid Turtle: {exc}") from None
+        raise InputError(path, f"not valid {fmt.name}: {exc}") from None
 
     def count(q: str) -> int:
         return int(next(iter(store.query(q)))[0].value)

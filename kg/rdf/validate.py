@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import DataFileError, InputError, KgError
+from .formats import format_name
+from .vocab import PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -66,9 +68,12 @@ def _term(node) -> str | None:
     return None if node is None else node.n3()
 
 
+# kg.rdf.formats names -> rdflib parser names (pySHACL checks an rdflib graph)
+_RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
 def _load_data(data):
     from rdflib import Graph
-    from rdflib.util import guess_format
 
     if isinstance(data, Graph):
         return data
@@ -77,7 +82,7 @@ def _load_data(data):
         raise InputError(path, "no such file")
     if not path.is_file():
         raise InputError(path, "not a file")
-    fmt = guess_format(str(path)) or "turtle"
+    fmt = _RDFLIB_FORMATS[format_name(path)]
     graph = Graph()
     try:
         graph.parse(path, format=fmt)
@@ -130,7 +135,7 @@ class _SparqlCheck:
     select: str
     message: str
     severity: str
-    targets: tuple  # (kind, term) pairs: kind is a sh:target* local name
+    targets: tuple  # (target, term) pairs: target is a sh:target* local name
 
 
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
@@ -159,7 +164,7 @@ def _take_sparql_checks(shapes) -> list[_SparqlCheck]:
         ):
             continue
         targets = tuple(
-            (kind, t) for kind in _TARGETS for t in shapes.objects(shape, sh[kind])
+            (target, t) for target in _TARGETS for t in shapes.objects(shape, sh[target])
         )
         if not targets or any(shapes.objects(shape, sh.target)):
             continue
@@ -187,13 +192,13 @@ def _focus_nodes(graph, targets) -> set:
     from rdflib import RDF, RDFS
 
     nodes = set()
-    for kind, term in targets:
-        if kind == "targetClass":  # SHACL instances: subclasses (in the data graph) count
+    for target, term in targets:
+        if target == "targetClass":  # SHACL instances: subclasses (in the data graph) count
             for cls in graph.transitive_subjects(RDFS.subClassOf, term):
                 nodes.update(graph.subjects(RDF.type, cls))
-        elif kind == "targetNode":
+        elif target == "targetNode":
             nodes.add(term)
-        elif kind == "targetSubjectsOf":
+        elif target == "targetSubjectsOf":
             nodes.update(graph.subjects(term, None))
         else:
             nodes.update(graph.objects(None, term))
@@ -230,18 +235,8 @@ def _run_sparql_checks(graph, checks: list[_SparqlCheck]) -> list[Violation]:
     return found
 
 
-_PREFIXES = (
-    ("kg:", "https://w3id.org/policykg/ns#"),
-    ("kgsh:", "https://w3id.org/policykg/shapes#"),
-    ("id:", "https://w3id.org/policykg/id/"),
-    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcterms:", "http://purl.org/dc/terms/"),
-    ("prov:", "http://www.w3.org/ns/prov#"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-    ("sh:", _SH),
-)
+# The project's prefixes and the two of the shapes graph.
+_PREFIXES = PREFIXES | {"kgsh": "https://w3id.org/policykg/shapes#", "sh": _SH}
 
 
 def _short(term: str) -> str:
@@ -250,10 +245,10 @@ def _short(term: str) -> str:
 
     def shorten(match: re.Match) -> str:
         iri = match.group(1)
-        for prefix, ns in _PREFIXES:
+        for prefix, ns in _PREFIXES.items():
             local = iri[len(ns):]
             if iri.startswith(ns) and re.fullmatch(r"[\w.-]*", local):
-                return prefix + local
+                return f"{prefix}:{local}"
         return match.group(0)
 
     return re.sub(r"<([^<>\s\"]*)>", shorten, term)

@@ -11,6 +11,26 @@ from ..model import ENTITY_TYPES as ENTITY_CLASSES, RELATIONS
 NS = "https://w3id.org/policykg/ns#"
 DEFAULT_BASE = "https://w3id.org/policykg/id/"
 
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+PREFIXES = {
+    # The one prefix table: SPARQL's predeclared prefixes, exports, reports and (without `id`)
+    # the @prefix lines of a graph file. Namespaces never overlap, so order does not matter.
+    "kg": NS,
+    "id": DEFAULT_BASE,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "prov": PROV,
+    "xsd": XSD,
+}
+
 OTHER_CLASSES = ("Document", "Evidence")
 OTHER_PROPERTIES = (
     "mentionedIn",      # entity -> Document

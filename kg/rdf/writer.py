@@ -1,6 +1,6 @@
 """Corpus entities and facts -> RDF, written as sorted, byte-stable Turtle.
 
-IRIs are opaque: `<base><kind>-<16 hex>` from a hash of the type and folded canonical name, so
+IRIs are opaque: `<base><slug>-<16 hex>` from a hash of the type and folded canonical name, so
 the same thing gets the same IRI in every build, and no Chinese text ends up in an IRI.
 """
 
@@ -13,20 +13,13 @@ from typing import Iterator
 
 from ..errors import KgError
 from ..text import fold_name
-from ..model import Entity, Fact
-from .vocab import DEFAULT_BASE, KG, NS, RELATIONS
+from ..model import Fact
+from .vocab import DEFAULT_BASE, KG, PREFIXES, RDF, RELATIONS, XSD
 
-PREFIXES = {
-    "dcterms": "http://purl.org/dc/terms/",
-    "kg": NS,
-    "prov": "http://www.w3.org/ns/prov#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-KIND = {"Zone": "zone", "Region": "region", "Enterprise": "enterprise", "Organization": "org",
-        "Official": "official", "Industry": "industry", "Project": "project"}
+# A graph file declares every prefix but `id`: entity IRIs are written in full, whatever the base.
+FILE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
+IRI_SLUG = {"Zone": "zone", "Region": "region", "Enterprise": "enterprise", "Organization": "org",
+            "Official": "official", "Industry": "industry", "Project": "project"}
 INDUSTRY_SCHEME = "https://w3id.org/policykg/industry/"
 
 
@@ -35,7 +28,7 @@ def _h(*parts: str) -> str:
 
 
 def entity_iri(etype: str, name: str, base: str = DEFAULT_BASE) -> str:
-    return f"{base}{KIND[etype]}-{_h(etype, fold_name(name))}"
+    return f"{base}{IRI_SLUG[etype]}-{_h(etype, fold_name(name))}"
 
 
 def doc_iri(rel_path: str, base: str = DEFAULT_BASE) -> str:
@@ -93,7 +86,7 @@ def check_base(base: str) -> str:
 
 def _q(term: str) -> str:
     """A vocabulary IRI as a prefixed name."""
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in FILE_PREFIXES.items():
         if term.startswith(ns):
             return f"{prefix}:{term[len(ns):]}"
     return iri(term)
@@ -101,7 +94,7 @@ def _q(term: str) -> str:
 
 def turtle_header() -> list[str]:
     """The @prefix lines every graph file starts with."""
-    return [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
+    return [f"@prefix {p}: <{ns}> ." for p, ns in sorted(FILE_PREFIXES.items())]
 
 
 def turtle_block(s: str, preds: dict) -> str:
@@ -295,8 +288,8 @@ class SpoolingGraphBuilder(GraphBuilder):
 
 # ---------------------------------------------------------------------------- N-Triples / N-Quads
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+RDF_TYPE = RDF + "type"
+XSD_INTEGER = XSD + "integer"
 
 
 def nt_term(term: str) -> str:
@@ -312,8 +305,8 @@ def nt_term(term: str) -> str:
     if term[:1].isdigit() or (term[:1] == "-" and term[1:2].isdigit()):
         return f'"{term}"^^<{XSD_INTEGER}>'
     prefix, _, local = term.partition(":")
-    if prefix in PREFIXES:
-        return f"<{PREFIXES[prefix]}{local}>"
+    if prefix in FILE_PREFIXES:
+        return f"<{FILE_PREFIXES[prefix]}{local}>"
     return f"<{term}>"
 
 

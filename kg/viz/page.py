@@ -16,17 +16,13 @@ import os
 import re
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from ..errors import KgError
-from ..rdf.vocab import ENTITY_CLASSES, NS
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
+from ..rdf.reader import GraphModel, local_name, read_graph
+from ..rdf.vocab import ENTITY_CLASSES
 
 # class -> (zh name, colour, vis shape); shapes that draw the label below keep node sizes equal.
 CLASS_STYLE = {
@@ -57,14 +53,6 @@ class VizError(KgError, ValueError):
     """The graph or an option cannot be turned into a page; the message names the file or option."""
 
 
-@dataclass(frozen=True)
-class Lit:
-    """A literal from either RDF library, reduced to what the page needs."""
-
-    value: str
-    lang: str | None = None
-
-
 @dataclass
 class VizSummary:
     """What `render` wrote: counts drawn and the page size."""
@@ -92,197 +80,93 @@ class VizSummary:
 # --------------------------------------------------------------------------- reading
 
 
-def _triples_from_file(path: Path) -> Iterator[tuple[str, str, object]]:
-    import pyoxigraph as ox
+@dataclass
+class _Graph:
+    """A graph as the page shows it: entity, document and evidence records (dicts shaped like the
+    page's JSON), and the relations drawn as edges."""
 
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
-    try:
-        for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-            yield _ox_term(q.subject), q.predicate.value, _ox_term(q.object)
-    except SyntaxError as exc:
-        raise VizError(f"{path}: not valid {fmt.name}: {exc}") from None
-    except OSError as exc:
-        raise VizError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    entities: dict[str, dict]                         # IRI -> {iri, cls, label, aliases, posts, docs}
+    relations: list[tuple[str, str, str]]             # (subject, relation, object) between entities
+    documents: dict[str, dict]                        # IRI -> {iri, title, date, source, file}
+    evidence: dict[tuple[str, str, str], list[dict]]  # (subject, relation, object IRI or post) -> records
 
 
-def _ox_term(t):
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.Literal):
-        return Lit(t.value, t.language)
-    if isinstance(t, ox.BlankNode):
-        return "_:" + t.value
-    return getattr(t, "value", str(t))
-
-
-def _triples_from_rdflib(g) -> Iterator[tuple[str, str, object]]:
-    from rdflib import BNode, Literal
-
-    def term(t):
-        if isinstance(t, Literal):
-            return Lit(str(t), t.language)
-        if isinstance(t, BNode):
-            return "_:" + str(t)
-        return str(t)
-
-    for s, p, o in g:
-        yield term(s), str(p), term(o)
+def _page_graph(model: GraphModel) -> _Graph:
+    """The page's records from the reader's model."""
+    posts = model.posts()
+    entities = {iri: {"iri": iri, "cls": node.type, "label": node.label, "aliases": node.other_names,
+                      "posts": posts.get(iri, []), "docs": node.documents}
+                for iri, node in model.entities.items()}
+    relations = [(s, rel, o) for s, rel, o in model.relations
+                 if rel in RELATION_STYLE and s in entities and isinstance(o, str) and o in entities]
+    doc_iris = set(model.documents) | {d for e in entities.values() for d in e["docs"]}
+    documents = {d: asdict(model.document(d)) for d in sorted(doc_iris)}
+    for ev in model.evidence:  # documents that only evidence names come last
+        if ev.document and ev.document not in documents:
+            documents[ev.document] = asdict(model.document(ev.document))
+    evidence = {key: [{"iri": ev.iri, "sentence": ev.sentence or "", "doc": ev.document,
+                       "rule": ev.rules[0] if ev.rules else None, "start": ev.start, "end": ev.end} for ev in evs]
+                for key, evs in model.evidence_by_relation().items()}
+    return _Graph(entities, relations, documents, evidence)
 
 
-def _pick_label(lits: list[Lit]) -> str | None:
-    """Prefer @zh, then untagged, then any; stable for equal choices."""
-    if not lits:
-        return None
-    ranked = sorted(lits, key=lambda lt: (lt.lang not in ("zh", "zh-cn", "zh-hans"), lt.lang is not None, lt.value))
-    return ranked[0].value
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1] or iri
-
-
-class _Model:
-    """Entities, relations, documents and evidence read from one graph."""
-
-    def __init__(self, triples: Iterable[tuple[str, str, object]]):
-        cls_iris = {NS + c: c for c in ENTITY_CLASSES}
-        rel_iris = {NS + r: r for r in RELATION_STYLE}
-        types: dict[str, set[str]] = {}
-        labels: dict[str, list[Lit]] = {}
-        alts: dict[str, list[str]] = {}
-        posts: dict[str, list[str]] = {}
-        mentions: dict[str, list[str]] = {}
-        rels: list[tuple[str, str, str]] = []
-        props: dict[str, dict[str, list]] = {}   # documents' and evidence nodes' properties
-        doc_iris: set[str] = set()
-        ev_iris: set[str] = set()
-        ev_props = {RDF + "subject", RDF + "predicate", RDF + "object", NS + "document", NS + "sentence",
-                    NS + "rule", NS + "start", NS + "end"}
-        doc_props = {DCT + "title", DCT + "date", DCT + "source", NS + "sourceFile"}
-        for s, p, o in triples:
-            if p == RDF + "type" and isinstance(o, str):
-                if o in cls_iris:
-                    types.setdefault(s, set()).add(cls_iris[o])
-                elif o == NS + "Document":
-                    doc_iris.add(s)
-                elif o in (RDF + "Statement", NS + "Evidence"):
-                    ev_iris.add(s)
-            elif p == RDFS + "label" and isinstance(o, Lit):
-                labels.setdefault(s, []).append(o)
-            elif p == SKOS + "altLabel" and isinstance(o, Lit):
-                alts.setdefault(s, []).append(o.value)
-            elif p == NS + "holdsPost" and isinstance(o, Lit):
-                posts.setdefault(s, []).append(o.value)
-            elif p == NS + "mentionedIn" and isinstance(o, str):
-                mentions.setdefault(s, []).append(o)
-            elif p in rel_iris and isinstance(o, str):
-                rels.append((s, rel_iris[p], o))
-            elif p in ev_props or p in doc_props:
-                props.setdefault(s, {}).setdefault(p, []).append(o)
-
-        def one(node: str, prop: str):
-            vals = props.get(node, {}).get(prop)
-            if not vals:
-                return None
-            return min(vals, key=lambda v: (not isinstance(v, Lit) or v.lang != "zh", str(v)))
-
-        def text(v) -> str | None:
-            return v.value if isinstance(v, Lit) else v
-
-        self.entities: dict[str, dict] = {}
-        for iri in sorted(types):
-            cls = next(c for c in ENTITY_CLASSES if c in types[iri])
-            label = _pick_label(labels.get(iri, [])) or _local(iri)
-            aliases = sorted({a for a in alts.get(iri, []) if a != label})
-            self.entities[iri] = {"iri": iri, "cls": cls, "label": label, "aliases": aliases,
-                                  "posts": sorted(set(posts.get(iri, []))),
-                                  "docs": sorted(set(mentions.get(iri, [])))}
-        self.relations = sorted({r for r in rels if r[0] in self.entities and r[2] in self.entities})
-
-        self.documents: dict[str, dict] = {}
-        doc_iris |= {d for e in self.entities.values() for d in e["docs"]}
-        for iri in sorted(doc_iris):
-            self.documents[iri] = {"iri": iri, "title": text(one(iri, DCT + "title")),
-                                   "date": text(one(iri, DCT + "date")),
-                                   "source": text(one(iri, DCT + "source")),
-                                   "file": text(one(iri, NS + "sourceFile"))}
-
-        # evidence keyed by (subject, relation local name, object IRI or post literal)
-        self.evidence: dict[tuple[str, str, str], list[dict]] = {}
-        for iri in sorted(ev_iris):
-            s, p, o = (one(iri, RDF + x) for x in ("subject", "predicate", "object"))
-            if not (isinstance(s, str) and isinstance(p, str) and o is not None and p.startswith(NS)):
-                continue
-            doc = text(one(iri, NS + "document"))
-            ev = {"iri": iri, "sentence": text(one(iri, NS + "sentence")) or "",
-                  "doc": doc, "rule": text(one(iri, NS + "rule")),
-                  "start": _int(one(iri, NS + "start")), "end": _int(one(iri, NS + "end"))}
-            if doc and doc not in self.documents:
-                self.documents[doc] = {"iri": doc, "title": None, "date": None, "source": None, "file": None}
-            self.evidence.setdefault((s, p[len(NS):], text(o)), []).append(ev)
-        for evs in self.evidence.values():
-            evs.sort(key=lambda e: (e["doc"] or "", e["start"] if e["start"] is not None else -1, e["iri"]))
-
-
-def _int(v) -> int | None:
-    try:
-        return int(v.value if isinstance(v, Lit) else v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _load(graph) -> tuple[_Model, str]:
-    if isinstance(graph, (str, os.PathLike)):
-        path = Path(graph)
-        if not path.is_file():
-            raise VizError(f"{path}: no such graph file")
-        return _Model(_triples_from_file(path)), str(path)
-    if hasattr(graph, "triples") and hasattr(graph, "__iter__"):
-        return _Model(_triples_from_rdflib(graph)), "graph"
-    raise TypeError(f"graph must be a path or an rdflib Graph, not {type(graph).__name__}")
+def _load(graph) -> tuple[_Graph, str]:
+    if not isinstance(graph, (str, os.PathLike)):
+        raise TypeError(f"graph must be the path of a graph file, not {type(graph).__name__}")
+    return _page_graph(read_graph(graph)), str(graph)
 
 
 # --------------------------------------------------------------------------- selecting
 
 
 def _doc_matches(doc: dict, wanted: str) -> bool:
-    if wanted in (doc["iri"], _local(doc["iri"])):
+    if wanted in (doc["iri"], local_name(doc["iri"])):
         return True
     f = doc.get("file") or ""
     name = Path(f).name
     return bool(f) and (f == wanted or name == wanted or Path(name).stem == wanted or name.startswith(wanted))
 
 
-def _select(model: _Model, types, docs, max_nodes) -> tuple[list[str], set[str] | None, int]:
+def _of_types(graph: _Graph, keep: list[str], types: list[str]) -> list[str]:
+    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
+    unknown = sorted(t for t in types if t.lower() not in by_lower)
+    if unknown:
+        raise VizError(f"unknown entity type(s) {', '.join(unknown)}; known: {', '.join(ENTITY_CLASSES)}")
+    wanted = {by_lower[t.lower()] for t in types}
+    return [i for i in keep if graph.entities[i]["cls"] in wanted]
+
+
+def _documents_matching(graph: _Graph, docs: list[str]) -> set[str]:
+    scope = {d for d in graph.documents if any(_doc_matches(graph.documents[d], w) for w in docs)}
+    if not scope:
+        raise VizError(f"no document matches {', '.join(docs)}")
+    return scope
+
+
+def _most_connected(graph: _Graph, keep: list[str], max_nodes: int) -> list[str]:
+    """The max_nodes entities of `keep` with the most relations among `keep`, in IRI order."""
+    if max_nodes < 0:
+        raise VizError("max_nodes must be >= 0")
+    degree = dict.fromkeys(keep, 0)
+    for s, _, o in graph.relations:
+        if s in degree and o in degree:
+            degree[s] += 1
+            degree[o] += 1
+    return sorted(sorted(keep, key=lambda i: (-degree[i], graph.entities[i]["label"], i))[:max_nodes])
+
+
+def _select(graph: _Graph, types, docs, max_nodes) -> tuple[list[str], set[str] | None, int]:
     """Entity IRIs to draw (ordered), the documents in scope (None = all) and how many were dropped."""
-    keep = list(model.entities)
+    keep = list(graph.entities)
     if types:
-        by_lower = {c.lower(): c for c in ENTITY_CLASSES}
-        unknown = sorted(t for t in types if t.lower() not in by_lower)
-        if unknown:
-            raise VizError(f"unknown entity type(s) {', '.join(unknown)}; known: {', '.join(ENTITY_CLASSES)}")
-        wanted = {by_lower[t.lower()] for t in types}
-        keep = [i for i in keep if model.entities[i]["cls"] in wanted]
+        keep = _of_types(graph, keep, types)
     doc_scope = None
     if docs:
-        doc_scope = {d for d in model.documents if any(_doc_matches(model.documents[d], w) for w in docs)}
-        if not doc_scope:
-            raise VizError(f"no document matches {', '.join(docs)}")
-        keep = [i for i in keep if doc_scope.intersection(model.entities[i]["docs"])]
-    dropped = 0
-    if max_nodes is not None and len(keep) > max_nodes:
-        if max_nodes < 0:
-            raise VizError("max_nodes must be >= 0")
-        kept = set(keep)
-        degree = dict.fromkeys(keep, 0)
-        for s, _, o in model.relations:
-            if s in kept and o in kept:
-                degree[s] += 1
-                degree[o] += 1
-        ranked = sorted(keep, key=lambda i: (-degree[i], model.entities[i]["label"], i))[:max_nodes]
-        dropped = len(keep) - max_nodes
-        keep = sorted(ranked)
-    return keep, doc_scope, dropped
+        doc_scope = _documents_matching(graph, docs)
+        keep = [i for i in keep if doc_scope.intersection(graph.entities[i]["docs"])]
+    if max_nodes is None or len(keep) <= max_nodes:
+        return keep, doc_scope, 0
+    return _most_connected(graph, keep, max_nodes), doc_scope, len(keep) - max_nodes
 
 
 # --------------------------------------------------------------------------- search folding
@@ -333,7 +217,7 @@ def _folder():
 def _layout(n: int, edges: list[tuple[int, int]], seed: int = 7) -> list[tuple[float, float]]:
     """Deterministic force-directed positions computed here (networkx; needs numpy, and scipy from 500 nodes).
 
-    Slower to write than the in-browser layout (about 20 s against 1.5 s for 2,000 nodes) but the page
+    Slower to write than the in-browser layout (about 10 s against 1.3 s for 2,000 nodes, 2 cores) but the page
     then opens without any physics; see benchmarks/viz_bench.py.
     """
     import networkx as nx
@@ -343,8 +227,8 @@ def _layout(n: int, edges: list[tuple[int, int]], seed: int = 7) -> list[tuple[f
         if n >= 500:
             import scipy  # noqa: F401
     except ImportError as exc:
-        raise VizError(f"a precomputed layout needs numpy{' and scipy' if n >= 500 else ''} "
-                         f"({exc}); install them or keep the in-browser layout (physics)") from None
+        raise VizError(f"a precomputed layout needs numpy{' and scipy' if n >= 500 else ''} ({exc}): "
+                       f'pip install "kg[layout]", or keep the in-browser layout (physics)') from None
     g = nx.Graph()
     g.add_nodes_from(range(n))
     g.add_edges_from(edges)
@@ -384,106 +268,93 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
-def build_page_data(graph, *, title: str | None = None, max_nodes: int | None = None,
-                    physics: bool | None = None, types: Iterable[str] | None = None,
-                    docs: Iterable[str] | None = None) -> tuple[dict, dict]:
-    """The JSON the page embeds, plus counts for the summary (no file is written)."""
-    from pyvis.network import Network
+class _Page:
+    """The records one page shows, numbered as the page script expects: entities first, then
+    documents (node ids), evidence in the order edges and posts cite it."""
 
-    model, source = _load(graph)
-    types = [t.strip() for t in (types or []) if t.strip()]
-    docs = [d.strip() for d in (docs or []) if d.strip()]
-    keep, doc_scope, dropped = _select(model, types, docs, max_nodes)
-    index = {iri: i for i, iri in enumerate(keep)}
+    def __init__(self, graph: _Graph, keep: list[str], doc_scope: set[str] | None):
+        self.graph, self.doc_scope = graph, doc_scope
+        ents = [graph.entities[i] for i in keep]
+        in_scope = [d for d in graph.documents if doc_scope is None or d in doc_scope]
+        used = {d for e in ents for d in e["docs"]} | set(in_scope if doc_scope else [])
+        self.doc_list = [d for d in in_scope if d in used]
+        self.doc_index = {d: j for j, d in enumerate(self.doc_list)}
+        self.evidence: list[dict] = []
+        index = {iri: i for i, iri in enumerate(keep)}
+        self.edges = [edge for edge in (self._edge(index, *r) for r in graph.relations) if edge]
+        self.entities = [self._entity(e) for e in ents]
 
-    def in_scope(ev: dict) -> bool:
-        return doc_scope is None or ev["doc"] in doc_scope
-
-    doc_list = [d for d in model.documents if doc_scope is None or d in doc_scope]
-    ents = [model.entities[i] for i in keep]
-    used_docs = {d for e in ents for d in e["docs"]} | set(doc_list if doc_scope else [])
-    doc_list = [d for d in doc_list if d in used_docs]
-    doc_index = {d: j for j, d in enumerate(doc_list)}
-
-    evidence: list[dict] = []
-
-    def add_evidence(evs: list[dict]) -> list[int]:
+    def _cite(self, key: tuple[str, str, str]) -> list[int]:
+        """Add the evidence of `key` that is in scope; returns its indexes."""
         out = []
-        for ev in evs:
-            if in_scope(ev):
-                if ev["doc"] and ev["doc"] not in doc_index:
-                    doc_index[ev["doc"]] = len(doc_list)
-                    doc_list.append(ev["doc"])
-                out.append(len(evidence))
-                evidence.append({"sentence": ev["sentence"], "doc": doc_index.get(ev["doc"]),
-                                 "rule": ev["rule"], "start": ev["start"], "end": ev["end"]})
+        for ev in self.graph.evidence.get(key, []):
+            if self.doc_scope is not None and ev["doc"] not in self.doc_scope:
+                continue
+            if ev["doc"] and ev["doc"] not in self.doc_index:
+                self.doc_index[ev["doc"]] = len(self.doc_list)
+                self.doc_list.append(ev["doc"])
+            out.append(len(self.evidence))
+            self.evidence.append({"sentence": ev["sentence"], "doc": self.doc_index.get(ev["doc"]),
+                                  "rule": ev["rule"], "start": ev["start"], "end": ev["end"]})
         return out
 
-    rel_edges = []
-    for s, rel, o in model.relations:
-        if s in index and o in index:
-            evs = add_evidence(model.evidence.get((s, rel, o), []))
-            if doc_scope is not None and not evs and model.evidence.get((s, rel, o)):
-                continue  # a relation only evidenced outside the chosen documents
-            rel_edges.append((index[s], rel, index[o], evs))
+    def _edge(self, index: dict[str, int], s: str, rel: str, o: str):
+        if s not in index or o not in index:
+            return None
+        evs = self._cite((s, rel, o))
+        if self.doc_scope is not None and not evs and self.graph.evidence.get((s, rel, o)):
+            return None  # a relation only evidenced outside the chosen documents
+        return index[s], rel, index[o], evs
 
-    entities = []
-    for i, e in enumerate(ents):
-        posts = [{"post": p, "ev": add_evidence(model.evidence.get((e["iri"], "holdsPost", p), []))}
-                 for p in e["posts"]]
-        entities.append({"iri": e["iri"], "cls": e["cls"], "label": e["label"], "aliases": e["aliases"],
-                         "posts": posts, "docs": [doc_index[d] for d in e["docs"] if d in doc_index]})
+    def _entity(self, e: dict) -> dict:
+        posts = [{"post": p, "ev": self._cite((e["iri"], "holdsPost", p))} for p in e["posts"]]
+        return {"iri": e["iri"], "cls": e["cls"], "label": e["label"], "aliases": e["aliases"],
+                "posts": posts, "docs": [self.doc_index[d] for d in e["docs"] if d in self.doc_index]}
 
-    n_ent, n_doc = len(entities), len(doc_list)
-    physics = physics is None or bool(physics)
-    positions = None
-    if not physics:
-        mention_pairs = [(i, n_ent + d) for i, e in enumerate(entities) for d in e["docs"]]
-        positions = _layout(n_ent + n_doc, [(s, o) for s, _, o, _ in rel_edges] + mention_pairs)
+    def documents(self) -> list[dict]:
+        empty = {"title": None, "date": None, "source": None, "file": None}
+        return [self.graph.documents.get(d) or {"iri": d, **empty} for d in self.doc_list]
 
+
+def _vis_items(page: _Page, documents: list[dict], positions) -> tuple[list, list]:
+    """vis-network nodes (entities, then documents) and edges (relations, then mentions), via pyvis."""
+    from pyvis.network import Network
+
+    n_ent = len(page.entities)
     net = Network(directed=True, cdn_resources="in_line")
-    for i, e in enumerate(entities):
-        opts = {"group": e["cls"]}
-        if positions:
-            opts.update(x=positions[i][0], y=positions[i][1])
-        net.add_node(i, label=_short(e["label"]), shape=CLASS_STYLE[e["cls"]][2], **opts)
-    documents = []
-    for j, d in enumerate(doc_list):
-        doc = model.documents.get(d) or {"iri": d, "title": None, "date": None, "source": None, "file": None}
-        documents.append({k: doc[k] for k in ("iri", "title", "date", "source", "file")})
-        opts = {"group": "Document", "kind": "doc"}
-        if positions:
-            opts.update(x=positions[n_ent + j][0], y=positions[n_ent + j][1])
-        net.add_node(n_ent + j, label=_short(doc["title"] or doc["file"] or _local(d), 12),
-                     shape=DOCUMENT_STYLE[2], **opts)
-    for k, (s, rel, o, evs) in enumerate(rel_edges):
+
+    def at(i: int) -> dict:
+        return {"x": positions[i][0], "y": positions[i][1]} if positions else {}
+
+    for i, e in enumerate(page.entities):
+        net.add_node(i, label=_short(e["label"]), shape=CLASS_STYLE[e["cls"]][2], group=e["cls"], **at(i))
+    for j, doc in enumerate(documents):
+        net.add_node(n_ent + j, label=_short(doc["title"] or doc["file"] or local_name(doc["iri"]), 12),
+                     shape=DOCUMENT_STYLE[2], group="Document", kind="doc", **at(n_ent + j))
+    for k, (s, rel, o, evs) in enumerate(page.edges):
         net.add_edge(s, o, id=k, rel=rel, label=RELATION_STYLE[rel][0], color=RELATION_STYLE[rel][1], ev=evs)
-    m = 0
-    for i, e in enumerate(entities):
-        for d in e["docs"]:
-            net.add_edge(i, n_ent + d, id=f"m{m}", kind="mention", color="#d0d0d0", dashes=True)
-            m += 1
+    mentions = [(i, n_ent + d) for i, e in enumerate(page.entities) for d in e["docs"]]
+    for m, (i, d) in enumerate(mentions):
+        net.add_edge(i, d, id=f"m{m}", kind="mention", color="#d0d0d0", dashes=True)
     vis_nodes, vis_edges, *_ = net.get_network_data()
     for node in vis_nodes:  # pyvis adds presentation keys that the groups below set instead
         node.pop("color", None)
         node.pop("font", None)
         if "group" in node:
             node.pop("shape", None)
+    return vis_nodes, vis_edges
 
-    fold, js_map = _folder()
-    names = [s for e in entities for s in [e["label"], *e["aliases"]]]
-    for e in entities:
-        e["keys"] = "\u0001".join(fold(s) for s in [e["label"], *e["aliases"]])
 
-    n_nodes = n_ent + n_doc
-    big = n_nodes > 1000 or len(rel_edges) > 2000
-    options = {
+def _vis_options(n_nodes: int, n_edges: int, physics: bool) -> dict:
+    big = n_nodes > 1000 or n_edges > 2000
+    groups = {c: {"color": {"background": col, "border": _darker(col),
+                            "highlight": {"background": col, "border": "#000000"}},
+                  "shape": shape} for c, (_, col, shape) in CLASS_STYLE.items()}
+    groups["Document"] = {"color": {"background": "#f0f0f0", "border": DOCUMENT_STYLE[1]},
+                          "shape": DOCUMENT_STYLE[2], "font": {"size": 11}}
+    return {
         "autoResize": True,
-        "groups": {c: {"color": {"background": col, "border": _darker(col),
-                                 "highlight": {"background": col, "border": "#000000"}},
-                       "shape": shape} for c, (_, col, shape) in CLASS_STYLE.items()}
-                  | {"Document": {"color": {"background": "#f0f0f0", "border": DOCUMENT_STYLE[1]},
-                                  "shape": DOCUMENT_STYLE[2], "font": {"size": 11}}},
+        "groups": groups,
         "nodes": {"size": 14, "font": {"size": 14, "face": "Noto Sans CJK SC, Source Han Sans SC, "
                                                           "Microsoft YaHei, PingFang SC, sans-serif"}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -495,22 +366,55 @@ def build_page_data(graph, *, title: str | None = None, max_nodes: int | None = 
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "physics": _physics_options(n_nodes) if physics else {"enabled": False},
     }
+
+
+def _positions(page: _Page, n_docs: int) -> list[tuple[float, float]]:
+    """A precomputed layout of entities and documents, relations and mentions pulling them together."""
+    n_ent = len(page.entities)
+    mentions = [(i, n_ent + d) for i, e in enumerate(page.entities) for d in e["docs"]]
+    return _layout(n_ent + n_docs, [(s, o) for s, _, o, _ in page.edges] + mentions)
+
+
+def _add_search_keys(entities: list[dict]) -> dict[str, str]:
+    """Give each entity its folded names (`keys`); returns the page's character map for queries."""
+    fold, js_map = _folder()
+    for e in entities:
+        e["keys"] = "\u0001".join(fold(s) for s in [e["label"], *e["aliases"]])
+    return js_map(s for e in entities for s in [e["label"], *e["aliases"]])
+
+
+def build_page_data(graph, *, title: str | None = None, max_nodes: int | None = None,
+                    physics: bool | None = None, types: Iterable[str] | None = None,
+                    docs: Iterable[str] | None = None) -> tuple[dict, dict]:
+    """The JSON the page embeds, plus counts for the summary (no file is written)."""
+    model, source = _load(graph)
+    types = [t.strip() for t in (types or []) if t.strip()]
+    docs = [d.strip() for d in (docs or []) if d.strip()]
+    keep, doc_scope, dropped = _select(model, types, docs, max_nodes)
+    page = _Page(model, keep, doc_scope)
+    documents = page.documents()
+    physics = physics is None or bool(physics)
+    positions = None if physics else _positions(page, len(documents))
+    vis_nodes, vis_edges = _vis_items(page, documents, positions)
+    entities = page.entities
+    fold_map = _add_search_keys(entities)
     data = {
         "title": title or _default_title(source),
         "layout": "physics" if physics else "precomputed",
         "classes": [{"id": c, "zh": CLASS_STYLE[c][0], "color": CLASS_STYLE[c][1], "shape": CLASS_STYLE[c][2],
                      "count": sum(e["cls"] == c for e in entities)} for c in ENTITY_CLASSES],
         "documentStyle": {"zh": DOCUMENT_STYLE[0], "color": DOCUMENT_STYLE[1], "shape": DOCUMENT_STYLE[2]},
-        "relations": [{"id": r, "zh": zh, "color": col, "count": sum(x[1] == r for x in rel_edges)}
+        "relations": [{"id": r, "zh": zh, "color": col, "count": sum(x[1] == r for x in page.edges)}
                       for r, (zh, col) in RELATION_STYLE.items()],
         "entities": entities,
-        "documents": documents,
-        "evidence": evidence,
-        "fold": js_map(names),
-        "vis": {"nodes": vis_nodes, "edges": vis_edges, "options": options},
+        "documents": [{k: doc[k] for k in ("iri", "title", "date", "source", "file")} for doc in documents],
+        "evidence": page.evidence,
+        "fold": fold_map,
+        "vis": {"nodes": vis_nodes, "edges": vis_edges,
+                "options": _vis_options(len(entities) + len(documents), len(page.edges), physics)},
     }
-    counts = {"nodes": n_ent, "edges": len(rel_edges), "documents": n_doc, "evidence": len(evidence),
-              "dropped": dropped, "layout": data["layout"],
+    counts = {"nodes": len(entities), "edges": len(page.edges), "documents": len(documents),
+              "evidence": len(page.evidence), "dropped": dropped, "layout": data["layout"],
               "classes": {c["id"]: c["count"] for c in data["classes"]},
               "relations": {r["id"]: r["count"] for r in data["relations"]}}
     return data, counts
@@ -572,7 +476,7 @@ def _write_atomic(path: Path, text: str) -> int:
 def render(graph, out_path, *, title: str | None = None, max_nodes: int | None = None,
            physics: bool | None = None, types: Iterable[str] | None = None,
            docs: Iterable[str] | None = None) -> VizSummary:
-    """Write an offline, self-contained HTML page exploring `graph` (a Turtle path or rdflib Graph).
+    """Write an offline, self-contained HTML page exploring the graph file `graph`.
 
     physics: True or None (default) = layout by vis physics in the browser, stopped after a capped
     stabilisation and then frozen; False = layout computed here with networkx (needs numpy/scipy).

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import shared_path
 from kg.cli import main
 from kg.eval.score import ALL, GoldError, evaluate, fold, max_matching
 from kg.rdf.vocab import ENTITY_CLASSES
@@ -21,7 +22,6 @@ DATA = HERE / "data" / "eval"
 GRAPH = DATA / "graph.ttl"
 GOLD = DATA / "gold"
 REPO = HERE.parent
-KG_SCORE = REPO.parent / "shared" / "tools" / "kg_score.py"
 KG = "https://w3id.org/policykg/ns#"
 
 
@@ -310,9 +310,7 @@ def test_cli_bad_input_exits_2(tmp_path):
 
 @pytest.fixture(scope="module")
 def kg_score():
-    if not KG_SCORE.is_file():
-        pytest.skip(f"reference scorer not found at {KG_SCORE}")
-    spec = importlib.util.spec_from_file_location("kg_score_reference", KG_SCORE)
+    spec = importlib.util.spec_from_file_location("kg_score_reference", shared_path("tools/kg_score.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -381,12 +379,10 @@ def test_agrees_with_reference_on_fixtures(kg_score, graph, gold, only):
     assert_agree(evaluate(graph, gold, only_docs=only), ref)
 
 
-def test_agrees_with_reference_on_built_seeds(kg_score, tmp_path, monkeypatch):
-    built, gold = REPO / "output" / "graph.ttl", REPO.parent / "shared" / "gold"
-    if not (built.is_file() and gold.is_dir()):
-        pytest.skip("no built output/graph.ttl or shared/gold")
+def test_agrees_with_reference_on_built_seeds(kg_score, seed_build, tmp_path, monkeypatch):
+    built, gold = seed_build.graph_path, REPO / "seeds" / "gold"
     graph = tmp_path / "graph.ttl"
-    shutil.copyfile(built, graph)  # a concurrent rebuild must not change it between the two scorers
+    shutil.copyfile(built, graph)
     ref, choices = reference(kg_score, graph, [gold])
     assert_agree(agreeing(graph, [gold], choices, monkeypatch), ref)
 

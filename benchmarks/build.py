@@ -255,7 +255,11 @@ def incremental(args, mb: float, jobs: int) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=f"Writes to disk: the generated corpora, kept and reused by later runs, in --corpora "
+               f"(default {Path(tempfile.gettempdir()) / 'kg-bench'}), each the size asked for; each "
+               f"build's output in a temporary folder that is removed afterwards.")
     ap.add_argument("--mb", type=float, action="append", help="corpus size in MB (repeatable)")
     ap.add_argument("--jobs", type=int, action="append", help="worker counts (default: 1 and all cores)")
     ap.add_argument("--engine", choices=list(ENGINES), default="local")

@@ -152,6 +152,62 @@ def test_graph_commands_on_bad_files_exit_2(tmp_path, command):
     assert str(broken) in result.stderr
 
 
+# ---------------------------------------------------------------------------- one way to fail
+
+
+@pytest.mark.parametrize("args", [
+    ["stats", "{graph}"],
+    ["validate", "{graph}"],
+    ["query", "{graph}", "ASK {{}}"],
+    ["export", "{graph}", "--format", "nt"],
+    ["viz", "{graph}"],
+    ["eval", "{graph}", "{gold}"],
+    ["serve", "{graph}", "--port", "0"],
+])
+def test_every_command_reports_bad_input_the_same_way(tmp_path, args):
+    missing = tmp_path / "missing.ttl"
+    result = run(*[a.format(graph=missing, gold=SEEDS / "gold") for a in args])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: ") and str(missing) in result.stderr
+    assert result.stderr.count("Error: ") == 1 and result.stdout == ""
+
+
+def test_failed_checks_exit_1_and_say_so_once(tmp_path):
+    data = Path(__file__).parent / "data" / "eval"
+    result = run("eval", data / "graph.ttl", data / "gold", "--min-entity-f1", "0.99")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Failed: entity F1 ") and "< 0.99" in result.stderr
+    assert "Error" not in result.stderr
+
+
+def test_fail_helper_labels_and_codes():
+    import click
+
+    from kg.cli.common import BAD_INPUT, CHECK_FAILED, Failure, fail, library_errors
+    from kg.errors import KgError
+
+    @click.command()
+    @click.argument("what")
+    def demo(what):
+        if what == "usage":
+            fail("bad.txt: no such file")
+        if what == "check":
+            fail("2 violations", CHECK_FAILED)
+        if what == "quiet":
+            fail("", CHECK_FAILED)
+        with library_errors("q.rq: "):
+            raise KgError("invalid SPARQL")
+
+    outcomes = {w: CliRunner().invoke(demo, [w]) for w in ("usage", "check", "quiet", "library")}
+    assert {w: (r.exit_code, r.stderr) for w, r in outcomes.items()} == {
+        "usage": (BAD_INPUT, "Error: bad.txt: no such file\n"),
+        "check": (CHECK_FAILED, "Failed: 2 violations\n"),
+        "quiet": (CHECK_FAILED, ""),
+        "library": (BAD_INPUT, "Error: q.rq: invalid SPARQL\n"),
+    }
+    assert issubclass(Failure, click.ClickException)
+
+
 # ---------------------------------------------------------------------------- bad input
 
 

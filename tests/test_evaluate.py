@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import shared_path
 from kg.cli import main
 from kg.eval.score import ALL, GoldError, evaluate, fold, max_matching
 from kg.rdf.vocab import ENTITY_CLASSES
@@ -23,7 +24,6 @@ DATA = HERE / "data" / "eval"
 GRAPH = DATA / "graph.ttl"
 GOLD = DATA / "gold"
 REPO = HERE.parent
-KG_SCORE = REPO.parent / "shared" / "tools" / "kg_score.py"
 KG = "https://w3id.org/policykg/ns#"
 
 
@@ -304,9 +304,7 @@ def test_cli_bad_input_exits_2(tmp_path):
 
 @pytest.fixture(scope="module")
 def kg_score():
-    if not KG_SCORE.is_file():
-        pytest.skip(f"reference scorer not found at {KG_SCORE}")
-    spec = importlib.util.spec_from_file_location("kg_score_reference", KG_SCORE)
+    spec = importlib.util.spec_from_file_location("kg_score_reference", shared_path("tools/kg_score.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -367,10 +365,8 @@ def test_unknown_graph_suffix_is_bad_input(tmp_path):
     assert res.exit_code == 2 and "graph.txt" in res.output and "unknown graph format" in res.output
 
 
-def test_agrees_with_reference_on_built_seeds(kg_score, tmp_path):
-    built, gold = REPO / "output" / "graph.ttl", REPO.parent / "shared" / "gold"
-    if not (built.is_file() and gold.is_dir()):
-        pytest.skip("no built output/graph.ttl or shared/gold")
+def test_agrees_with_reference_on_built_seeds(kg_score, seed_build, tmp_path):
+    built, gold = seed_build.graph_path, REPO / "seeds" / "gold"
     graph = tmp_path / "graph.ttl"
     shutil.copyfile(built, graph)  # a concurrent rebuild must not change it between the two scorers
     assert_agree(evaluate(graph, [gold]), reference(kg_score, graph, [gold]))

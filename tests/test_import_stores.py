@@ -3,7 +3,7 @@ TDB2 load, SPARQL), Virtuoso, pyoxigraph and rdflib, via the shared import_check
 
 The default suite proves the import into pyoxigraph and Apache Jena on its own, with nothing
 but the Debian packages (tests/test_stores_jena.py). These tests add rapper, Virtuoso and
-rdflib, and awkward literals, through /work/shared/tools/import_check.sh, which a clean clone
+rdflib, and awkward literals, through the shared folder's tools/import_check.sh, which a clean clone
 does not have.
 
 Slow (a JVM and a Virtuoso start per run): run with `pytest -m slow`. Skips when the tool,
@@ -25,13 +25,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SHARED
 from kg.query import store as kstore
 from kg.cli import main
 
 pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).parent / "data"
-TOOL = Path(os.environ.get("KG_IMPORT_CHECK", "/work/shared/tools/import_check.sh"))
+TOOL = Path(os.environ.get("KG_IMPORT_CHECK") or SHARED / "tools" / "import_check.sh")
 REQUIRED = ("rapper", "jena", "oxigraph", "rdflib")
 
 

@@ -431,6 +431,70 @@ def test_file_and_stdin_queries(sample, tmp_path):
     assert r.stdout.splitlines() == ["l", "兰州新区"]
 
 
+# --------------------------------------------------------------------------- where a query comes from
+
+
+def test_resolve_query_from_each_source(tmp_path):
+    import io as _io
+
+    from kg.query.request import resolve_query
+
+    q = tmp_path / "q.rq"
+    q.write_text("SELECT ?x WHERE { ?x a kg:Zone }", encoding="utf-8")
+    from_file = resolve_query(file=q, params=["zone=兰州新区"])
+    assert (from_file.text, from_file.params, from_file.origin) == (
+        "SELECT ?x WHERE { ?x a kg:Zone }", {"zone": "兰州新区"}, str(q))
+    from_stdin = resolve_query(sparql="-", stdin=_io.StringIO("ASK { ?s ?p ?o }"))
+    assert (from_stdin.text, from_stdin.origin) == ("ASK { ?s ?p ?o }", "standard input")
+    literal = resolve_query(sparql="ASK {}", params={"a": "b=c"})
+    assert (literal.text, literal.params, literal.origin) == ("ASK {}", {"a": "b=c"}, "query")
+
+
+def test_resolve_named_query_checks_and_fills_its_parameters():
+    from kg.query.request import resolve_query
+    from kg.query.store import named_queries
+
+    nq = named_queries()["cooperation"]
+    req = resolve_query(name="cooperation", params=["name=兰州新区"])
+    assert req.text == nq.sparql and req.origin == "named query 'cooperation'"
+    # every declared parameter is bound (optional ones to ""), values keep an `=`
+    assert req.params == {p[0]: ("兰州新区" if p[0] == "name" else "") for p in nq.params}
+
+
+@pytest.mark.parametrize("kwargs, needle", [
+    ({}, "exactly one"),
+    ({"sparql": "ASK {}", "name": "documents"}, "exactly one"),
+    ({"name": "no-such-query"}, "no named query 'no-such-query'; available:"),
+    ({"name": "evidence-for"}, "needs --param name=VALUE"),
+    ({"name": "cooperation", "params": ["nam=x"]}, "no parameter 'nam'"),
+    ({"sparql": "ASK {}", "params": ["novalue"]}, "expected KEY=VALUE"),
+    ({"sparql": "ASK {}", "params": ["=x"]}, "expected KEY=VALUE"),
+    ({"sparql": "  \n"}, "query: the query is empty"),
+    ({"file": "missing.rq"}, "missing.rq: cannot read the query"),
+])
+def test_resolve_query_errors_say_what_is_wrong(kwargs, needle):
+    from kg.query.request import resolve_query
+    from kg.query.store import QueryError
+
+    with pytest.raises(QueryError) as err:
+        resolve_query(**kwargs)
+    assert needle in str(err.value)
+
+
+def test_query_file_that_is_not_utf8_exits_2(sample, tmp_path):
+    q = tmp_path / "latin.rq"
+    q.write_bytes("SELECT * { ?s ?p 'é' }".encode("latin-1"))
+    r = run("query", sample, "--file", q)
+    assert r.exit_code == 2 and f"{q}: cannot read the query" in r.stderr
+
+
+def test_show_prints_the_query_without_a_graph():
+    r = run("query", "--show", "SELECT ?z WHERE { ?z a kg:Zone }")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines() == ["PREFIX kg: <https://w3id.org/policykg/ns#>", "SELECT ?z WHERE { ?z a kg:Zone }"]
+    assert run("query").exit_code == 2 and "missing GRAPH" in run("query").stderr
+
+
 # --------------------------------------------------------------------------- errors
 
 

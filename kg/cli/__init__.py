@@ -10,6 +10,8 @@ import importlib
 
 import click
 
+from .common import fail
+
 # name -> "module:attribute"; modules are imported only when their command runs.
 COMMANDS = {
     "build": "kg.cli.build:build",
@@ -37,7 +39,7 @@ class LazyGroup(click.Group):
         try:
             return getattr(importlib.import_module(module), attr)
         except (ImportError, AttributeError) as exc:  # a command not yet installed
-            raise click.ClickException(f"command {name!r} is unavailable: {exc}") from exc
+            fail(f"command {name!r} is unavailable: {exc}")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,9 +49,10 @@ def main():
 
     \b
     Typical use:
-      kg build seeds/ -o output/        # texts -> output/graph.ttl
-      kg stats output/graph.ttl         # what is in it
-      kg validate output/graph.ttl      # SHACL check against the ontology
-      kg query output/graph.ttl 'SELECT ...'
-      kg viz output/graph.ttl -o output/graph.html
+      kg build seeds/ -o output/              # texts -> output/graph.ttl and graph.html
+      kg stats output/graph.ttl               # what is in it
+      kg validate output/graph.ttl            # SHACL check against the ontology
+      kg query output/graph.ttl --list        # the named queries; run one with --name
+      kg eval output/graph.ttl seeds/gold     # precision and recall against gold files
+      kg viz output/graph.ttl -o page.html    # the offline graph page
     """

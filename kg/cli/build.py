@@ -8,11 +8,7 @@ import click
 
 from ..build.executors import ENGINES
 from ..errors import KgError
-
-
-def fail(message: str, code: int = 2):
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
+from .common import CHECK_FAILED, fail, library_errors
 
 
 @click.command()
@@ -95,10 +91,8 @@ def stats(graph, fmt):
 
     from ..rdf.stats import graph_stats
 
-    try:
+    with library_errors():
         result = graph_stats(graph)
-    except KgError as exc:
-        fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True))
         return
@@ -117,10 +111,8 @@ def validate(graph, shapes, verbose):
     """Check GRAPH against the project's SHACL shapes: exit 0 conforms, 1 does not, 2 error."""
     from ..rdf.validate import validate as run_validate
 
-    try:
+    with library_errors():
         result = run_validate(graph, shapes)
-    except KgError as exc:
-        fail(str(exc))
     if result.conforms:
         click.echo(f"{graph}: conforms")
         return
@@ -129,4 +121,4 @@ def validate(graph, shapes, verbose):
         click.echo(f"  {v.focus} {v.path or ''}: {v.message}")
     if verbose:
         click.echo(result.results_text)
-    sys.exit(1)
+    fail("", CHECK_FAILED)  # the lines above say why

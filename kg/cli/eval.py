@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from ..errors import KgError
+from .common import CHECK_FAILED, fail, library_errors
 
 
 @click.command("eval")
@@ -21,10 +19,10 @@ from ..errors import KgError
 def eval_cmd(graph, gold, fmt, verbose, docs, min_entity_f1, min_relation_f1):
     """Score GRAPH (Turtle or another RDF file) against GOLD annotation files or folders of them.
 
-    Gold files follow shared/gold/GUIDELINES.md. Prints precision, recall and F1 per entity
-    type and per relation, and the precision of each extraction rule (from the evidence
-    nodes); the figures agree with shared/tools/kg_score.py. The last line of the table
-    output is the headline figure.
+    Gold files follow seeds/gold/GUIDELINES.md (seeds/gold/ holds those of the seeds). Prints
+    precision, recall and F1 per entity type and per relation, and the precision of each
+    extraction rule (from the evidence nodes); the figures agree with the project's reference
+    scorer (kg_score.py). The last line of the table output is the headline figure.
 
     Exit status: 0, 1 when a --min-* threshold is not met, 2 on bad input (a missing file,
     a graph that does not parse, a malformed gold file).
@@ -33,11 +31,8 @@ def eval_cmd(graph, gold, fmt, verbose, docs, min_entity_f1, min_relation_f1):
 
     from ..eval.score import ALL, evaluate, format_report
 
-    try:
+    with library_errors():
         report = evaluate(graph, gold, only_docs=docs or None)
-    except KgError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(2)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(verbose), ensure_ascii=False, indent=1))
     else:
@@ -48,5 +43,4 @@ def eval_cmd(graph, gold, fmt, verbose, docs, min_entity_f1, min_relation_f1):
         if bar is not None and table[ALL].f1 < bar:
             failed.append(f"{what} F1 {table[ALL].f1:.3f} < {bar}")
     if failed:
-        click.echo("Failed: " + "; ".join(failed), err=True)
-        sys.exit(1)
+        fail("; ".join(failed), CHECK_FAILED)

@@ -1,4 +1,4 @@
-"""`kg query`, `kg serve`, `kg export`: thin click commands over kg.store, kg.serve, kg.export."""
+"""`kg query`, `kg serve`, `kg export`: thin click commands over kg.query (request, store, serve, export)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,9 @@ from pathlib import Path
 
 import click
 
+from .common import fail, library_errors
+
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
-
-
-def _fail(message: str) -> None:
-    """Print an error and exit 2 (bad usage or bad input)."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(2)
-
-
-def _parse_params(values) -> dict[str, str]:
-    params = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            _fail(f"--param {item!r}: expected KEY=VALUE, e.g. --param name=兰州新区")
-        params[key.strip()] = value
-    return params
 
 
 def _list_queries() -> None:
@@ -61,6 +47,7 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
 
     GRAPH is a .ttl/.nt/.nq/.trig file or an Oxigraph store folder. The first query builds an
     on-disk store next to the file (GRAPH.oxigraph/), reused until the file changes.
+    The query is SPARQL (the text, or - to read it from standard input), --file or --name.
     The prefixes kg: id: rdf: rdfs: skos: dcterms: prov: xsd: are predeclared.
 
     \b
@@ -69,55 +56,38 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
       kg query output/graph.ttl --name enterprises-by-zone --param zone=兰州新区
       kg query output/graph.ttl --name evidence-for --param name=兰州新区 --format csv
       kg query output/graph.ttl 'SELECT ?z ?l WHERE { ?z a kg:Zone ; rdfs:label ?l }'
+      kg query --show --name shared-industries > shared.rq
     """
-    from ..errors import KgError
-    from ..query.store import named_queries, open_store, portable_query, run_query
-
     if list_queries:
         _list_queries()
         return
-    if show and graph is not None and sparql is None and query_file is None and \
-            query_name is None:
+    if show and graph is not None and sparql is None and query_file is None and query_name is None:
         sparql, graph = str(graph), None  # `kg query --show 'SELECT ...'`
     if graph is None and not show:
-        _fail("missing GRAPH (a .ttl/.nt/.nq/.trig file or a store folder)")
-    sources = [x for x in (sparql, query_file, query_name) if x is not None]
-    if len(sources) != 1:
-        _fail("give exactly one of: a SPARQL string, --file Q.rq, --name NAME (see --list)")
-    param_values = _parse_params(params)
+        fail("missing GRAPH (a .ttl/.nt/.nq/.trig file or a store folder)")
     try:
-        if query_name is not None:
-            catalogue = named_queries()
-            if query_name not in catalogue:
-                _fail(f"no named query {query_name!r}; available: {', '.join(catalogue)}")
-            nq = catalogue[query_name]
-            text, bound, origin = nq.sparql, nq.bind(param_values), f"named query {query_name!r}"
-        elif query_file is not None:
-            try:
-                text = query_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                _fail(f"{query_file}: cannot read the query: {exc}")
-            bound, origin = param_values, str(query_file)
-        else:
-            text = sys.stdin.read() if sparql == "-" else sparql
-            bound, origin = param_values, "query"
-        if not text.strip():
-            _fail(f"{origin}: the query is empty")
-        if show:
-            click.echo(portable_query(text, bound))
-            return
-        store = open_store(graph, memory=memory)
-        try:
-            result = run_query(store, text, params=bound)
-        except KgError as exc:
-            _fail(f"{origin}: {exc}")
-        out = sys.stdout.buffer
-        result.write(out, fmt)
-        out.flush()
-    except KgError as exc:
-        _fail(str(exc))
+        _run(graph, sparql, query_file, query_name, params, fmt, memory, show)
     except BrokenPipeError:  # `kg query ... | head`
         sys.stderr.close()
+
+
+def _run(graph, sparql, query_file, query_name, params, fmt, memory, show) -> None:
+    """Resolve the query, then print it (--show) or its result."""
+    from ..query.request import resolve_query
+    from ..query.store import open_store, portable_query, run_query
+
+    with library_errors():
+        request = resolve_query(sparql=sparql, file=query_file, name=query_name, params=params)
+    if show:
+        click.echo(portable_query(request.text, request.params))
+        return
+    with library_errors():
+        store = open_store(graph, memory=memory)
+    with library_errors(f"{request.origin}: "):
+        result = run_query(store, request.text, params=request.params)
+    with library_errors():
+        result.write(sys.stdout.buffer, fmt)
+    sys.stdout.buffer.flush()
 
 
 @click.command()
@@ -139,16 +109,11 @@ def serve(graph, host, port, timeout, max_rows, workers, memory):
     curl 'http://127.0.0.1:7878/sparql' -H 'Accept: text/csv' \\
          --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
-    from ..errors import KgError
     from ..query.serve import make_server
 
-    try:
+    with library_errors(oserror=f"cannot listen on {host}:{port}"):
         server = make_server(graph, host, port, timeout=timeout, max_rows=max_rows,
                              workers=workers, memory=memory)
-    except KgError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: anyone who can reach this address can "
                    f"query the graph.", err=True)
@@ -172,15 +137,14 @@ def serve(graph, host, port, timeout, max_rows, workers, memory):
               help="Output file or folder [default: next to GRAPH].")
 @click.option("--memory", is_flag=True, help="Do not use or build the on-disk store.")
 def export(graph, fmt, out, memory):
-    """Write GRAPH in another format, byte-for-byte the same on every run."""
-    from ..errors import KgError
+    """Write GRAPH in another format to a file next to it, and print the paths written.
+
+    output/graph.ttl --format nt writes output/graph.nt (-o for another place); the same
+    graph always gives the same bytes. Nothing is written to standard output but the paths.
+    """
     from ..query.export import export as do_export
 
-    try:
+    with library_errors(oserror=f"cannot write {out or 'the export'}"):
         written = do_export(graph, fmt, out, memory=memory)
-    except KgError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"cannot write {out or 'the export'}: {exc}")
     for path in written:
         click.echo(str(path))

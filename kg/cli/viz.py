@@ -6,11 +6,7 @@ from pathlib import Path
 
 import click
 
-
-class InputError(click.ClickException):
-    """Bad input file or option value: exit code 2, like click's usage errors."""
-
-    exit_code = 2
+from .common import fail
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -54,7 +50,7 @@ def viz(graph: Path, out: Path | None, title: str | None, max_nodes: int | None,
         msg = str(exc)
         if str(graph) not in msg and str(out) not in msg:
             msg = f"{graph}: {msg}"
-        raise InputError(msg) from None
+        fail(msg)
     click.echo(summary.line())
     if summary.nodes == 0:
         click.echo(f"warning: {graph} has no entities of the kg classes; the page is empty", err=True)

@@ -68,7 +68,9 @@ def read_tsv(path, columns: tuple[str, ...], *, required: tuple[str, ...] = ()) 
                                     f"expected columns in order {', '.join(columns)}"))
             continue
         if len(cells) != len(columns):
-            raise DataFileError(path, lineno, f"expected {len(columns)} tab-separated cells, got {len(cells)}")
+            hint = "; an empty cell still needs its tab" if len(cells) < len(columns) else ""
+            raise DataFileError(path, lineno, f"expected {len(columns)} tab-separated cells "
+                                f"({', '.join(columns)}), got {len(cells)}{hint}")
         row = dict(zip(columns, (c.strip() for c in cells)))
         for key in required:
             if not row[key]:

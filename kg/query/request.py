@@ -31,7 +31,7 @@ def parse_params(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise QueryError(f"--param {item!r}: expected KEY=VALUE, e.g. --param name=兰州新区")
+            raise QueryError(f"--param {item!r}: expected KEY=VALUE, e.g. --param zone=NAME")
         params[key.strip()] = value
     return params
 

@@ -50,6 +50,9 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
     The query is SPARQL (the text, or - to read it from standard input), --file or --name.
     The prefixes kg: id: rdf: rdfs: skos: dcterms: prov: xsd: are predeclared.
 
+    A SERVICE clause is run: the query then fetches from the endpoint it names, over the
+    network, as this user (`kg serve` refuses SERVICE unless started with --allow-service).
+
     \b
     Examples:
       kg query output/graph.ttl --list
@@ -90,10 +93,41 @@ def _run(graph, sparql, query_file, query_name, params, fmt, memory, show) -> No
     sys.stdout.buffer.flush()
 
 
+def _origins(ctx, param, values):
+    from ..query.serve import normalize_origin
+
+    try:
+        return tuple(normalize_origin(v) for v in values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _names(ctx, param, values):
+    out = []
+    for v in values:
+        name = v.strip()
+        bare = name.strip("[]")
+        if not name or any(c in name for c in "/@ \t") or (":" in bare and not _is_ipv6(bare)):
+            raise click.BadParameter(f"{v!r}: give a host name or address such as "
+                                     f"kg.example.org (no scheme, path or port)")
+        out.append(bare.lower())
+    return tuple(out)
+
+
+def _is_ipv6(text: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(text).version == 6
+    except ValueError:
+        return False
+
+
 @click.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind. Anything but localhost exposes the graph to the network.")
+              help="Address to bind. Anything but a loopback address exposes the graph to the "
+                   "network.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run before it is stopped.")
@@ -102,21 +136,46 @@ def _run(graph, sparql, query_file, query_name, params, fmt, memory, show) -> No
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Queries that can run at the same time.")
 @click.option("--memory", is_flag=True, help="Load the graph in memory in each worker.")
-def serve(graph, host, port, timeout, max_rows, workers, memory):
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", callback=_origins,
+              help="Let web pages from ORIGIN (e.g. http://127.0.0.1:8000) read answers "
+                   "(repeatable; '*' for any page). Off by default: other sites' pages are "
+                   "refused.")
+@click.option("--public-name", "public_names", multiple=True, metavar="NAME", callback=_names,
+              help="A name clients use to reach this server (behind a proxy, or with --host): "
+                   "requests whose Host is not NAME, the bound address or a loopback name are "
+                   "refused (repeatable).")
+@click.option("--allow-service", is_flag=True,
+              help="Run SERVICE (federated) clauses. They make the server fetch any URL a "
+                   "query names, including addresses only this machine can reach.")
+def serve(graph, host, port, timeout, max_rows, workers, memory, cors, public_names,
+          allow_service):
     """Serve GRAPH as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Refused: updates; SERVICE queries (unless --allow-service); requests from web pages of
+    other origins (unless --cors); on loopback, requests whose Host header is not this
+    server's name (DNS rebinding).
 
     \b
     curl 'http://127.0.0.1:7878/sparql' -H 'Accept: text/csv' \\
          --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
-    from ..query.serve import make_server
+    from ..query.serve import is_loopback, make_server
 
     with library_errors(oserror=f"cannot listen on {host}:{port}"):
         server = make_server(graph, host, port, timeout=timeout, max_rows=max_rows,
-                             workers=workers, memory=memory)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+                             workers=workers, memory=memory, allow_service=allow_service,
+                             cors=cors, public_names=public_names)
+    if not is_loopback(host):
+        hint = "" if public_names else (" Add --public-name NAME to refuse requests sent to "
+                                        "other names.")
         click.echo(f"Warning: listening on {host}: anyone who can reach this address can "
-                   f"query the graph.", err=True)
+                   f"query the graph.{hint}", err=True)
+    if allow_service:
+        click.echo("Warning: --allow-service: queries can make this server fetch any URL it "
+                   "can reach, including services that only this machine can reach.", err=True)
+    if "*" in cors:
+        click.echo("Warning: --cors '*': any web page open in a browser that can reach this "
+                   "server can read the graph.", err=True)
     click.echo(f"Serving {graph} read-only at {server.url}  (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -77,9 +78,9 @@ def _summary(report, out_dir, store_dir, html: bool) -> None:
     if store_dir:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         click.echo(f"store {store_dir}: {report.extracted} processed, {report.reused} unchanged{removed}; "
-                   f"Oxigraph store {report.store.get('mode', '')} ({store_dir}/oxigraph)")
+                   f"Oxigraph store {report.store.get('mode', '')} ({Path(store_dir) / 'oxigraph'})")
     if report.quads:
-        click.echo(f"N-Quads: {report.quads} quads in {out_dir}/nquads/ (one named graph per document)")
+        click.echo(f"N-Quads: {report.quads} quads in {Path(out_dir) / 'nquads'} (one named graph per document)")
 
 
 @click.command()

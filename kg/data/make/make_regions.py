@@ -193,6 +193,38 @@ def countries(un_raw: bytes, zh_raw: bytes) -> list[dict]:
     return rows
 
 
+def _drop_reason(alias: str, row: dict, words: dict[str, tuple[int, str]], full_names: dict) -> str | None:
+    """Why a candidate short form of a division is not kept as an alias (None: keep it)."""
+    if len(alias) < 2:
+        return "one character"
+    if row["level"] == "county" and set(alias) <= GENERIC_CHARS:
+        return "generic position word"
+    if row["level"] == "county" and is_common_word(alias, words):
+        tag = words.get(alias, ("", 0))
+        return f"common word (jieba {tag[1] or '-'} {tag[0]}, reviewed)" if alias in WORD_NOT_PLACE \
+            else f"common word (jieba {tag[1]} {tag[0]})"
+    if full_names.get(alias, set()) - {row["code"]}:
+        return "full name of another division"
+    return None
+
+
+def _drop_shared(claims: dict) -> list[tuple]:
+    """A short form claimed by several divisions stays with the single highest-level one."""
+    dropped = []
+    for alias, owners in claims.items():
+        if len(owners) < 2:
+            continue
+        top = min(LEVEL_RANK[r["level"]] for r in owners)
+        winners = [r for r in owners if LEVEL_RANK[r["level"]] == top]
+        for r in owners:
+            if len(winners) == 1 and r is winners[0]:
+                continue
+            others = ", ".join(f"{o['name']}({o['code']})" for o in owners if o is not r)
+            r["aliases"].remove(alias)
+            dropped.append((alias, r["code"], r["name"], "shared with " + others))
+    return dropped
+
+
 def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[tuple]:
     """Set row['aliases']; return (alias, code, name, reason) for every short form dropped."""
     dropped = []
@@ -208,35 +240,14 @@ def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[
                 cands.append(short)
         keep = []
         for alias in dict.fromkeys(cands):
-            reason = None
-            if len(alias) < 2:
-                reason = "one character"
-            elif row["level"] == "county" and set(alias) <= GENERIC_CHARS:
-                reason = "generic position word"
-            elif row["level"] == "county" and is_common_word(alias, words):
-                tag = words.get(alias, ("", 0))
-                reason = f"common word (jieba {tag[1] or '-'} {tag[0]}, reviewed)" if alias in WORD_NOT_PLACE \
-                    else f"common word (jieba {tag[1]} {tag[0]})"
-            elif full_names.get(alias, set()) - {row["code"]}:
-                reason = "full name of another division"
+            reason = _drop_reason(alias, row, words, full_names)
             if reason:
                 dropped.append((alias, row["code"], row["name"], reason))
             else:
                 keep.append(alias)
                 claims[alias].append(row)
         row["aliases"] = keep
-    for alias, owners in claims.items():
-        if len(owners) < 2:
-            continue
-        top = min(LEVEL_RANK[r["level"]] for r in owners)
-        winners = [r for r in owners if LEVEL_RANK[r["level"]] == top]
-        for r in owners:
-            if len(winners) == 1 and r is winners[0]:
-                continue
-            others = ", ".join(f"{o['name']}({o['code']})" for o in owners if o is not r)
-            why = "shared with " + others
-            r["aliases"].remove(alias)
-            dropped.append((alias, r["code"], r["name"], why))
+    dropped += _drop_shared(claims)
     return sorted(dropped, key=lambda d: (d[1], d[0]))
 
 

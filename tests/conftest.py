@@ -112,3 +112,22 @@ def write_corpus(tmp_path):
         return d
 
     return write
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; never `playwright install`
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through playwright, shared by the browser tests (skips, saying
+    why, where either is missing). Background networking is off: this machine's network is closed."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()

@@ -944,20 +944,6 @@ Promise.all([ask(false), ask(true)]).then(r => { window.kgResult = r; });
 
 
 @pytest.fixture(scope="module")
-def browser():
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def other_origin():
     """A page on another local port (another origin) whose script queries ?endpoint=URL."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -265,17 +265,6 @@ def test_cli_bad_input_exits_2_naming_the_file(tmp_path, content):
 # ------------------------------------------------------------------ in headless Chromium
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield b
-        b.close()
-
-
 class OpenPage:
     """A page opened offline: every request that is not file:/data:/blob:/about: is aborted and recorded."""
 

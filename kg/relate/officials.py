@@ -24,8 +24,8 @@ def officials(rc: RelContext) -> Iterator[Fact]:
                 person = res.author_notes.get((sid, posts[0][0]))
             if person is None:
                 continue
-            for ps, pe in posts:
-                yield rc.fact(person, "holdsPost", ctx.text[ps:pe], "rel.holdsPost.title", sid)
+            for p in posts:
+                yield rc.fact(person, "holdsPost", ctx.text[p.start:p.end], "rel.holdsPost.title", sid)
             if org_end is not None:
                 yield from _serves_in(rc, sid, spans, person, posts, org_end)
 

@@ -1,0 +1,132 @@
+"""Officials: names after (and before) post titles, composed post titles, holdsPost and servesIn.
+
+Every sentence here is written for the test (names are invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.build.document import process_document
+from kg.ingest.reader import make_document, surnames
+
+
+def result_of(text: str):
+    return process_document(make_document(text, path="t.txt"), ())
+
+
+def officials(text: str) -> set[str]:
+    return {e.name for e in result_of(text).entities.values() if e.type == "Official"}
+
+
+def facts_of(text: str, predicate: str | None = None) -> set[tuple]:
+    res = result_of(text)
+    names = {key: ent.name for key, ent in res.entities.items()}
+    out = set()
+    for f in res.facts:
+        if predicate is None or f.predicate == predicate:
+            obj = names.get(f.object, f.object) if isinstance(f.object, tuple) else f.object
+            out.add((names[f.subject], f.predicate, obj))
+    return out
+
+
+def rules_of(text: str, predicate: str) -> set[str]:
+    return {f.rule for f in result_of(text).facts if f.predicate == predicate}
+
+
+# ---------------------------------------------------------------------------- the name after a post
+
+@pytest.mark.parametrize("text, name", [
+    ("开发区管委会主任李德华致辞。", "李德华"),             # any verb after the name
+    ("副市长周海军一同调研。", "周海军"),                   # an adverb: the three-character reading
+    ("秘书长高鼎文及多名企业代表出席。", "高鼎文"),          # a conjunction jieba glues to the name
+    ("董事长林志远的讲话引起关注。", "林志远"),             # a particle
+    ("在教授吴宏宇看来,项目意义重大。", "吴宏宇"),
+    ("会上,市长王俊说,项目进展顺利。", "王俊"),            # a one-character speech verb, then punctuation
+    ("总经理梁磊文说,产品供不应求。", "梁磊文"),
+    ("高级副总裁宋凯代表双方签约。", "宋凯"),               # 代表: a noun to jieba, a follower here
+    ("山东省委书记林一武到滨州市调研。", "林一武"),
+    ("党工委专职副书记占文明主持仪式。", "占文明"),          # a surname of the frequency list
+])
+def test_name_after_a_post_ends_where_a_follower_starts(text, name):
+    assert officials(text) == {name}
+
+
+def test_two_names_of_one_sentence_joined_by_a_preposition():
+    assert officials("校长钱立新与区委书记孙明共同为研究院揭牌。") == {"钱立新", "孙明"}
+
+
+def test_several_names_after_one_post_each_hold_it():
+    facts = facts_of("管委会副主任赵文华、钱立、孙小梅出席。", "holdsPost")
+    assert facts == {(n, "holdsPost", "管委会副主任") for n in ("赵文华", "钱立", "孙小梅")}
+
+
+def test_names_without_a_han_surname_in_a_title_list():
+    assert officials("州政协主席尕藏,州人大常委会副主任更登,副州长陈东出席。") == {"尕藏", "更登", "陈东"}
+
+
+def test_a_name_seen_with_a_title_is_the_same_official_elsewhere():
+    res = result_of("董事长林志远出席仪式。林志远表示,公司将扩大产能。")
+    assert {e.name for e in res.entities.values() if e.type == "Official"} == {"林志远"}
+    assert "official.same_name" in next(e for e in res.entities.values() if e.name == "林志远").rules
+
+
+@pytest.mark.parametrize("text", [
+    "市民可拨打市长热线反映问题。",
+    "他是一名主任医师。",
+    "省委书记处理了此事。",
+    "请写信到市长信箱。",
+    "区长办公会研究了项目。",
+    "主席团成员出席会议。",
+    "委员会长期关注此事。",
+    "董事长致辞后,项目开工。",
+    "董事长有信心完成任务。",
+    "副市长和副区长参加了会议。",
+    "市委书记高度重视。",
+    "公司总经理向来重视安全。",
+    "本报记者王小明报道:会议召开。",      # a reporter is an author, not an Official
+])
+def test_no_official_without_a_name_after_the_post(text):
+    assert officials(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "华科党委书记指出,要加快发展。",       # an unknown short name of a university
+    "华为副董事长出席。",                 # a company before an enterprise post
+])
+def test_a_name_before_a_post_is_not_an_organisation(text):
+    assert officials(text) == set()
+
+
+def test_a_leader_named_before_the_post():
+    assert officials("习近平总书记强调,要发展新质生产力。") == {"习近平"}
+
+
+def test_surnames_list_is_complete():
+    known = surnames()
+    assert len(known) > 500
+    assert {"占", "法", "欧阳", "司马", "第五", "覃", "佘", "钟离"} <= known
+
+
+# ---------------------------------------------------------------------------- composed post titles
+
+@pytest.mark.parametrize("text, post", [
+    ("新区党工委专职副书记占文明主持仪式。", "党工委专职副书记"),
+    ("自治区党委常委、自治区常务副主席王大明出席。", "自治区常务副主席"),
+    ("自治区党委常委、自治区常务副主席王大明出席。", "自治区党委常委"),
+    ("市人大常委会主任王大明出席。", "市人大常委会主任"),
+    ("区政府一级调研员王芳出席。", "一级调研员"),
+    ("学校党委常务副书记王大明出席。", "党委常务副书记"),
+    ("公司轮值董事长王大明出席。", "轮值董事长"),
+])
+def test_post_titles_with_their_qualifiers_and_body_words(text, post):
+    assert any(p == post for _, _, p in facts_of(text, "holdsPost"))
+
+
+def test_a_title_chain_goes_over_a_body_no_lexicon_knows():
+    facts = facts_of("市委常委、组织部部长钱立新出席。", "holdsPost")
+    assert facts == {("钱立新", "holdsPost", "市委常委"), ("钱立新", "holdsPost", "组织部部长")}
+
+
+def test_a_title_chain_goes_over_a_comma_before_the_list_mark():
+    facts = facts_of("县委副书记,、县长周海军主持会议。", "holdsPost")
+    assert facts == {("周海军", "holdsPost", "县委副书记"), ("周海军", "holdsPost", "县长")}

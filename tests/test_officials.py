@@ -130,3 +130,52 @@ def test_a_title_chain_goes_over_a_body_no_lexicon_knows():
 def test_a_title_chain_goes_over_a_comma_before_the_list_mark():
     facts = facts_of("县委副书记,、县长周海军主持会议。", "holdsPost")
     assert facts == {("周海军", "holdsPost", "县委副书记"), ("周海军", "holdsPost", "县长")}
+
+
+# ---------------------------------------------------------------------------- servesIn
+
+def test_posts_without_a_place_are_held_in_the_home_city():
+    facts = facts_of("临沂市召开项目推进会。临沂市将加快发展。市委书记张大同出席,副市长李文海主持会议。", "servesIn")
+    assert facts == {("张大同", "servesIn", "临沂市"), ("李文海", "servesIn", "临沂市")}
+    assert rules_of("临沂市召开项目推进会。临沂市将加快发展。市委书记张大同出席。", "servesIn") == {"rel.servesIn.home"}
+
+
+def test_provincial_posts_without_a_place_are_held_in_the_home_province():
+    facts = facts_of("浙江省加快建设先进制造业基地。浙江省召开会议,省委常委、副省长王五林出席。", "servesIn")
+    assert facts == {("王五林", "servesIn", "浙江省")}
+
+
+def test_a_post_that_names_its_place_is_not_moved_to_the_home_region():
+    facts = facts_of("临沂市召开项目推进会。临沂市将加快发展。南京市委书记张大同出席。", "servesIn")
+    assert facts == {("张大同", "servesIn", "南京市")}
+
+
+@pytest.mark.parametrize("text", [
+    "临沂市与潍坊市签约。市委书记张大同出席。",        # two cities named as often: no home city
+    "潍坊市召开会议。市委书记张大同出席。",           # named once: too little to call it home
+    "会议由市长张三主持。张三指出,要加快发展。",      # no city at all
+])
+def test_no_home_region_without_one_clear_region(text):
+    assert facts_of(text, "servesIn") == set()
+
+
+def test_a_region_post_is_held_in_its_government_when_the_text_names_it():
+    facts = facts_of("山东省人民政府与某某科技有限公司签约。山东省副省长王五林出席。", "servesIn")
+    assert facts == {("王五林", "servesIn", "山东省人民政府")}
+
+
+def test_the_body_carries_along_a_list_and_a_bare_body_is_the_home_one():
+    facts = facts_of("南岸区政府区长张大同、副区长李文海,区政府一级调研员王芳出席。南岸区加快发展。", "servesIn")
+    assert facts == {(n, "servesIn", "南岸区政府") for n in ("张大同", "李文海", "王芳")}
+
+
+def test_zone_posts_serve_the_zone_named_before_them_or_the_focal_zone():
+    facts = facts_of("滨海新区召开会议。滨海新区管委会副主任赵文华、钱立出席。", "servesIn")
+    assert facts == {("赵文华", "servesIn", "滨海新区"), ("钱立", "servesIn", "滨海新区")}
+    facts = facts_of("滨海新区召开会议。滨海新区加快发展。会上,管委会副主任赵文华讲话。", "servesIn")
+    assert facts == {("赵文华", "servesIn", "滨海新区")}
+
+
+def test_a_region_of_another_level_before_a_post_is_not_where_it_is_held():
+    # 海南 alone is the province; a 州 post after it is held in the prefecture, not there
+    assert facts_of("海南州委书记张大同出席。", "servesIn") == set()

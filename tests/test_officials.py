@@ -97,6 +97,19 @@ def test_a_name_before_a_post_is_not_an_organisation(text):
     assert officials(text) == set()
 
 
+@pytest.mark.parametrize("text, name", [
+    ("自治区党委副书记、自治区主席艾尔肯·吐尼亚孜出席会议并讲话。", "艾尔肯·吐尼亚孜"),
+    ("某某公司首席执行官蒂姆・库克表示,中国市场很重要。", "蒂姆・库克"),
+])
+def test_transliterated_names_with_middle_dots(text, name):
+    assert officials(text) == {name}
+
+
+def test_english_officer_titles():
+    facts = facts_of("公司创始人兼CEO王小川表示,将加大研发投入。", "holdsPost")
+    assert facts == {("王小川", "holdsPost", "创始人"), ("王小川", "holdsPost", "CEO")}
+
+
 def test_a_leader_named_before_the_post():
     assert officials("习近平总书记强调,要发展新质生产力。") == {"习近平"}
 

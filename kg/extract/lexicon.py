@@ -188,7 +188,7 @@ PATTERN_IDS = frozenset((
     "industry.suffix", "industry.quoted_ok", "list.last_item", "list.tail_item", "list.inner_conjunction",
     "company.legal_form", "company.trade", "project.owner_cut", "project.org", "project.owner_not",
     "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
-    "official.author_note", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
+    "official.author_note", "official.dotted_name", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")

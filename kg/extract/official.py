@@ -239,6 +239,19 @@ def _token_starts_or_glued(ctx: Context, sid: int, pos: int, e2: int, e3: int | 
     return not any(t[0] == pos and t[1] == e3 and t[3] in _DICT_NAME_TAGS for t in ctx.tokens(sid))
 
 
+def dotted_name_at(ctx: Context, sid: int, pos: int) -> int | None:
+    """End of a transliterated name with middle dots (艾尔肯·吐尼亚孜, 蒂姆·库克): the shortest
+    reading that a word that follows names ends (patterns.tsv official.dotted_name)."""
+    m = ctx.lex.pattern("official.dotted_name").match(ctx.text, pos, ctx.doc.sentences[sid].end)
+    if m is None:
+        return None
+    last_dot = max(m.group().rfind(d) for d in m.group() if not _is_han(d)) + pos
+    for e in range(last_dot + 2, m.end() + 1):
+        if follows_name(ctx, sid, e) == 2:
+            return e
+    return None
+
+
 def listed_name_at(ctx: Context, sid: int, pos: int, *, strict: bool) -> int | None:
     """A 2-3 character name without a known surname (更藏, 三措): one word no dictionary knows and
     no lexicon names, bounded by punctuation or a word that follows names; `strict` (not in a
@@ -299,6 +312,10 @@ def _names_after(ctx: Context, sid: int, pos: int, listed: bool) -> list[tuple[i
     sent = ctx.doc.sentences[sid]
     rule_memo = ctx.memo.setdefault(("official_rule", sid), {})
     pos += 1 if text[pos:pos + 1] == " " else 0
+    end = dotted_name_at(ctx, sid, pos)
+    if end is not None:
+        rule_memo[pos] = ctx.lex.rule("official.dotted_name")
+        return [(pos, end)]
     end = person_name_at(ctx, sid, pos)
     if end is None:
         end = listed_name_at(ctx, sid, pos, strict=not (listed or _list_after(ctx, sid, pos)))

@@ -299,16 +299,13 @@ class Places:
     def region_prefix(self, name: str) -> tuple:
         """(the innermost of the lexicon regions a name starts with, after a national prefix such
         as 中共: 内蒙古鄂尔多斯市政府 -> 鄂尔多斯市; the rest of the name), or (None, name)."""
-        ctx = self.rc.ctx
-        for p in ("", *ctx.lex.words("national_prefix")):
+        lex = self.rc.ctx.lex
+        for p in ("", *lex.words("national_prefix")):
             if not name.startswith(p):
                 continue
             found, pos = None, len(p)
-            for surface, s, e in ctx.gazetteer.find(name, pos):
-                entry = ctx.lex.lookup(surface)
-                if s != pos or entry is None or entry.type != "Region":
-                    break
-                found, pos = entry, e
+            while (step := _region_at(lex, name, pos)) is not None:
+                found, pos = step
             if found is not None:
                 return found, name[pos:]
         return None, name
@@ -321,8 +318,7 @@ class Places:
             return []
         lex = rc.ctx.lex
         zone = rc.entities[rc.focal_zone].name
-        entry = lex.lookup(zone)
-        host = entry.host if entry is not None and entry.type == "Zone" else ""
+        host = next((e.host for e in lex.surfaces.get(zone, ()) if e.type == "Zone" and e.host), "")
         if not host:
             region = self.region_prefix(zone)[0]
             host = region.name if region is not None else ""
@@ -332,6 +328,15 @@ class Places:
             parent = lex.regions_by_name.get(host)
             host = parent.host if parent is not None else ""
         return found
+
+
+def _region_at(lex, name: str, pos: int) -> tuple | None:
+    """(the longest lexicon region written at name[pos:], where it ends), if there is one."""
+    for end in range(min(len(name), pos + 12), pos + 1, -1):
+        entry = next((e for e in lex.surfaces.get(name[pos:end], ()) if e.type == "Region"), None)
+        if entry is not None:
+            return entry, end
+    return None
 
 
 def _level_of(lex, name: str) -> str:

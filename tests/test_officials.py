@@ -192,3 +192,13 @@ def test_zone_posts_serve_the_zone_named_before_them_or_the_focal_zone():
 def test_a_region_of_another_level_before_a_post_is_not_where_it_is_held():
     # 海南 alone is the province; a 州 post after it is held in the prefecture, not there
     assert facts_of("海南州委书记张大同出席。", "servesIn") == set()
+
+
+def test_a_province_named_as_the_place_of_one_post_is_home_for_the_bare_ones():
+    text = "贵州省委副书记、省长陈立明会见客商。省委常委、常务副省长吴建强,副省长郭文海参加会见。"
+    assert facts_of(text, "servesIn") == {(n, "servesIn", "贵州省") for n in ("陈立明", "吴建强", "郭文海")}
+
+
+def test_each_post_after_a_region_is_held_in_that_region_s_body_of_its_kind():
+    facts = facts_of("合肥市人民政府与某某汽车签约。合肥市委副书记、市长罗云山出席。", "servesIn")
+    assert facts == {("罗云山", "servesIn", "合肥市"), ("罗云山", "servesIn", "合肥市人民政府")}

@@ -62,9 +62,10 @@ def _held_in(rc: RelContext, places: "Places", sid: int, spans: list, ts, carrie
             yield key, "rel.servesIn.home"
         return
     if body is not None:
-        found = _named_body(rc, places, body, first)
-        if found is not None:
-            yield found
+        for p in ts.posts if body.type == "Region" else ts.posts[:1]:
+            found = _named_body(rc, places, body, p)  # 合肥市委副书记、市长: 合肥市, 合肥市人民政府
+            if found is not None:
+                yield found
         return
     prev = None
     if carried is not None and text[carried[0]:first.start] in lex.words("post_link") and carried[1] is not None:
@@ -271,8 +272,9 @@ class Places:
 
     def _region_counts(self) -> Counter:
         """Points per region name: one per standalone mention or zone named after it (长沙经开区),
-        two per mention of its own government or party body (平房区政府), three when the title
-        names it, two when the focal zone lies in it. Places in company names give none."""
+        two per mention of its own government or party body (平房区政府) or as the place of a
+        post (贵州省委副书记), three when the title names it, two when the focal zone lies in it.
+        Places in company names give none."""
         rc = self.rc
         lex = rc.ctx.lex
         suffixes = set(lex.trigger("post_org")) | set(lex.trigger("post_body"))
@@ -288,12 +290,25 @@ class Places:
                     counts[entry.name] += 1
                 elif rest in suffixes or rest[1:] in suffixes and rest[0] == entry.name[-1]:
                     counts[entry.name] += 2
+        counts.update(self._named_with_posts())
         title = rc.doc.metadata.get("title", "")
         for key, ent in rc.entities.items():
             if key[0] == "Region" and any(form in title for form in {ent.name, *ent.aliases}):
                 counts[ent.name] += 3
         for name in self._focal_hosts():
             counts[name] += 2
+        return counts
+
+    def _named_with_posts(self) -> Counter:
+        """One more point per mention of a region as the place of a post (贵州省|委副书记)."""
+        rc = self.rc
+        text, lex = rc.ctx.text, rc.ctx.lex
+        counts: Counter = Counter()
+        for sid, spans in rc.by_sid.items():
+            for ts in post_strings(rc.ctx, sid):
+                for p in ts.posts:
+                    last = p.start + 1 if text[p.start] in lex.words("region_post_char") else p.start
+                    counts.update(s.name for s in spans if s.type == "Region" and s.start < p.start <= s.end <= last)
         return counts
 
     def region_prefix(self, name: str) -> tuple:

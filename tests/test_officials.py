@@ -202,3 +202,14 @@ def test_a_province_named_as_the_place_of_one_post_is_home_for_the_bare_ones():
 def test_each_post_after_a_region_is_held_in_that_region_s_body_of_its_kind():
     facts = facts_of("合肥市人民政府与某某汽车签约。合肥市委副书记、市长罗云山出席。", "servesIn")
     assert facts == {("罗云山", "servesIn", "合肥市"), ("罗云山", "servesIn", "合肥市人民政府")}
+
+
+def test_a_bare_company_or_school_before_a_post_is_the_one_the_text_is_about():
+    facts = facts_of("华光科技股份有限公司发布公告。公司董事长张大同表示,将加大投入。", "servesIn")
+    assert facts == {("张大同", "servesIn", "华光科技股份有限公司")}
+    facts = facts_of("海天大学与华光科技股份有限公司签约。海天大学将培养人才。该校校长张大同表示欢迎。", "servesIn")
+    assert facts == {("张大同", "servesIn", "海天大学")}
+
+
+def test_a_bare_company_with_two_companies_named_as_often_is_no_body():
+    assert facts_of("甲乙有限公司与丙丁有限公司签约。公司董事长张大同出席。", "servesIn") == set()

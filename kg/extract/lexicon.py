@@ -177,7 +177,7 @@ TRIGGER_ROLES = frozenset((
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb",
-    "post_qualifier", "post_body", "post_level", "post_org", "name_follower",
+    "post_qualifier", "post_body", "post_level", "post_org", "body_ref", "name_follower",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 

@@ -52,6 +52,11 @@ def _held_in(rc: RelContext, places: "Places", sid: int, spans: list, ts, carrie
     kind, body = _body_before(rc, places, sid, spans, first)
     if kind == "unknown":
         return
+    if kind == "ref":
+        key = places.home_entity(body)  # 公司董事长: the company the text is about
+        if key is not None:
+            yield key, "rel.servesIn.home_body"
+        return
     if kind == "bare":
         bare, body = body, None
     else:
@@ -156,11 +161,22 @@ def _body_before(rc: RelContext, places: "Places", sid: int, spans: list, post) 
         at = post.start - len(word)
         if at >= sent_start and text.startswith(word, at) and (at == sent_start or text[at - 1] in PUNCT):
             return "bare", bare  # ,区政府一级调研员: the home district's government
+    ref = next((w for w in sorted(lex.trigger("body_ref"), key=len, reverse=True) if text.startswith(w, post.start - len(w))
+                and post.start - len(w) >= sent_start), None)
+    if ref is not None and _opens_clause(rc, lex, post.start - len(ref), sent_start):
+        return "ref", lex.trigger("body_ref")[ref]
     tok = rc.ctx.token_at(sid, post.start)
     if tok is not None and tok[3] in STRONG_POS and text[post.start - 1] not in PUNCT and (
             tok[2][-1] not in lex.words("post_link")):
         return "unknown", None
     return "none", None
+
+
+def _opens_clause(rc: RelContext, lex, at: int, sent_start: int) -> bool:
+    """Nothing name-like is written right before at: the sentence starts, or punctuation or a
+    word after which a name may start (的, 由) stands there."""
+    text = rc.ctx.text
+    return at == sent_start or text[at - 1] in PUNCT or text[at - 1] in lex.words("name_before_char")
 
 
 def _post_level(lex, text: str, post) -> str | None:
@@ -240,6 +256,22 @@ class Places:
                 key = ("Zone", fold_name(name[:-len(w)]))
                 if key in self.rc.entities:
                     return key
+        return None
+
+    def home_entity(self, etype: str):
+        """The entity of a type the document names most (its mentions, three more when the title
+        names it), when it is the only one or leads with two or more: the company of a company
+        release."""
+        rc = self.rc
+        counts: Counter = Counter(k for s in rc.res.spans if s.type == etype and (k := rc.res.key_of(s)))
+        title = rc.doc.metadata.get("title", "")
+        for key in counts:
+            ent = rc.entities[key]
+            if any(form in title for form in {ent.name, *ent.aliases}):
+                counts[key] += 3
+        found = counts.most_common(2)
+        if len(found) == 1 or (found and found[0][1] >= 2 and found[0][1] > found[1][1]):
+            return found[0][0]
         return None
 
     def home(self, level: str, word: str, kind: str):

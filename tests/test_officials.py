@@ -213,3 +213,10 @@ def test_a_bare_company_or_school_before_a_post_is_the_one_the_text_is_about():
 
 def test_a_bare_company_with_two_companies_named_as_often_is_no_body():
     assert facts_of("甲乙有限公司与丙丁有限公司签约。公司董事长张大同出席。", "servesIn") == set()
+
+
+def test_a_company_post_without_a_body_is_held_in_the_company_the_text_names_most():
+    text = "华光科技股份有限公司发布公告。华光科技股份有限公司将扩大产能。董事长张大同表示,将加大投入。"
+    assert facts_of(text, "servesIn") == {("张大同", "servesIn", "华光科技股份有限公司")}
+    # named once: too little to say the text is about that company
+    assert facts_of("华光科技股份有限公司发布公告。董事长张大同表示,将加大投入。", "servesIn") == set()

@@ -131,13 +131,17 @@ def _fits(rc: RelContext, lex, text: str, post, key) -> bool:
 
 def _without_body(rc: RelContext, places: "Places", post) -> tuple | None:
     """Where a post written without a body is held: a zone's own post in the focal zone, a post
-    of a level (市委书记, 副省长) in the document's home region of that level."""
+    of a level (市委书记, 副省长) in the document's home region of that level, a company post
+    (董事长) in the company the document names most."""
     text, lex = rc.ctx.text, rc.ctx.lex
     if rc.focal_zone is not None and _zone_post(lex, text, post):
         return rc.focal_zone, "rel.servesIn.focus"
     level = _post_level(lex, text, post)
     if not level:
-        return None
+        if lex.posts.get(text[post.base:post.end]) != "enterprise":
+            return None
+        key = places.home_entity("Enterprise", alone=False)  # 董事长A表示 in a company's release
+        return (key, "rel.servesIn.home_body") if key is not None else None
     key = places.home(level, *_post_kind(lex, text, post))
     return (key, "rel.servesIn.home") if key is not None else None
 
@@ -258,10 +262,10 @@ class Places:
                     return key
         return None
 
-    def home_entity(self, etype: str):
+    def home_entity(self, etype: str, alone: bool = True):
         """The entity of a type the document names most (its mentions, three more when the title
-        names it), when it is the only one or leads with two or more: the company of a company
-        release."""
+        names it), when it leads with two or more (or, `alone`, is the only one): the company of a
+        company release."""
         rc = self.rc
         counts: Counter = Counter(k for s in rc.res.spans if s.type == etype and (k := rc.res.key_of(s)))
         title = rc.doc.metadata.get("title", "")
@@ -270,7 +274,7 @@ class Places:
             if any(form in title for form in {ent.name, *ent.aliases}):
                 counts[key] += 3
         found = counts.most_common(2)
-        if len(found) == 1 or (found and found[0][1] >= 2 and found[0][1] > found[1][1]):
+        if (alone and len(found) == 1) or (found and found[0][1] >= 2 and (len(found) == 1 or found[0][1] > found[1][1])):
             return found[0][0]
         return None
 

@@ -51,6 +51,20 @@ def test_name_after_a_post_ends_where_a_follower_starts(text, name):
     assert officials(text) == {name}
 
 
+@pytest.mark.parametrize("text, names", [
+    ("市长张三", {"张三"}), ("市长张", set()), ("市长 张三", {"张三"}), ("董事长", set()), ("市长张三、", {"张三"}),
+    ("副主任王一、", {"王一"}), ("主任·", set()),
+])
+def test_a_name_at_the_end_of_the_text(text, names):
+    assert officials(text) == names
+
+
+def test_every_prefix_of_a_title_list_reads_without_error():
+    text = "自治区主席艾尔肯·吐尼亚孜,管委会副主任赵文华、钱立,州政协主席尕藏出席。"
+    for end in range(1, len(text) + 1):
+        officials(text[:end])
+
+
 def test_two_names_of_one_sentence_joined_by_a_preposition():
     assert officials("校长钱立新与区委书记孙明共同为研究院揭牌。") == {"钱立新", "孙明"}
 

@@ -19,11 +19,11 @@ _NAME_TAGS = frozenset(("nr", "nrfg", "nrt", "oov"))
 _DICT_NAME_TAGS = frozenset(("nr", "nrfg", "nrt"))
 # jieba tags of a word that may follow a person's name: verbs, adverbs, prepositions,
 # conjunctions, particles and pronouns (张三陪同, 张三一同, 张三与, 张三的, 张三各位)
+_FOLLOW_TAGS = frozenset(("v", "vd", "vi", "vn", "vg", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "l"))
 # jieba tags of a place or an organisation's (short) name (国科大 of 国科大党委副书记)
 _ABBR_TAGS = frozenset(("j", "nt", "ns", "nz"))
 # jieba tags of an ordinary word (信心 of 有信心), not a given name
 _WORD_TAGS = frozenset(("n", "vn", "v", "a", "an", "ad", "d", "p", "c", "u", "uj", "r", "m", "q", "f", "t"))
-_FOLLOW_TAGS = frozenset(("v", "vd", "vi", "vn", "vg", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "r", "l"))
 
 
 class Post(NamedTuple):
@@ -209,7 +209,7 @@ def _name_end(ctx: Context, sid: int, pos: int, e2: int, e3: int | None) -> int 
         return e2
     f2 = follows_name(ctx, sid, e2)
     f3 = follows_name(ctx, sid, e3) if e3 is not None else 0
-    split_at_third = text[e2] in rules(ctx).one_char and _token_starts_or_glued(ctx, sid, pos, e2, e3)
+    split_at_third = text[e2:e2 + 1] in rules(ctx).one_char and _token_starts_or_glued(ctx, sid, pos, e2, e3)
     if f3 == 2 and not split_at_third:
         return e3
     if f2 == 2:

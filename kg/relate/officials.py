@@ -215,12 +215,14 @@ class Places:
         self.rc = rc
         self._homes: dict | None = None
         self._orgs: dict[str, tuple] | None = None
-        self._bare: list | None = None
 
     def bare_words(self) -> list[tuple[str, tuple]]:
-        if self._bare is None:
-            self._bare = _bare_words(self.rc.ctx.lex)
-        return self._bare
+        """`_bare_words` of the lexicon, derived once per lexicon (cached on the affixes)."""
+        affixes = self.rc.ctx.affixes
+        found = getattr(affixes, "_bare_post_bodies", None)
+        if found is None:
+            found = affixes._bare_post_bodies = _bare_words(self.rc.ctx.lex)
+        return found
 
     def _org_names(self) -> dict[str, tuple]:
         """Organization names of the document (without 中共, with their aliases) -> key."""

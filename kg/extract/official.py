@@ -258,21 +258,28 @@ def listed_name_at(ctx: Context, sid: int, pos: int, *, strict: bool) -> int | N
     title list): only punctuation or a listed follower (speech verbs: 法建强主持), not any verb."""
     text = ctx.text
     sent = ctx.doc.sentences[sid]
-    for n in (3, 2):
-        e = pos + n
-        if e > sent.end or not all(_is_han(c) for c in text[pos:e]) or (
-                text[pos] in rules(ctx).one_char and not any(t[0] == pos and t[1] == e for t in ctx.tokens(sid))):
+    for e in (pos + 3, pos + 2):
+        if e > sent.end or not _unknown_word(ctx, sid, pos, e):
             continue
-        if _known_word(text[pos:e]) or any(g.start < e and pos < g.end for g in ctx.gaz_spans(sid)):
-            continue
-        if any(t[0] < e < t[1] or (pos <= t[0] and t[1] <= e and t[1] - t[0] >= 2 and _known_word(t[2]))
-               for t in ctx.tokens(sid)):
-            continue  # unknown words or single characters (三措, 尕|藏), not 致辞|后
         if strict and not (e == sent.end or text[e] in PUNCT or _listed_follower(ctx, e)):
             continue
         if follows_name(ctx, sid, e) == 2:
             return e
     return None
+
+
+def _unknown_word(ctx: Context, sid: int, pos: int, e: int) -> bool:
+    """text[pos:e] is Han characters that no dictionary and no lexicon knows, read by jieba as
+    unknown words or single characters (三措, 尕|藏; not 致辞|后), starting with no function word."""
+    text = ctx.text
+    tokens = ctx.tokens(sid)
+    if not all(_is_han(c) for c in text[pos:e]) or (
+            text[pos] in rules(ctx).one_char and not any(t[0] == pos and t[1] == e for t in tokens)):
+        return False
+    if _known_word(text[pos:e]) or any(g.start < e and pos < g.end for g in ctx.gaz_spans(sid)):
+        return False
+    return not any(t[0] < e < t[1] or (pos <= t[0] and t[1] <= e and t[1] - t[0] >= 2 and _known_word(t[2]))
+                   for t in tokens)
 
 
 # ---------------------------------------------------------------------------- title strings

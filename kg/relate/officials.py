@@ -47,7 +47,7 @@ def officials(rc: RelContext) -> Iterator[Fact]:
 
 def _held_in(rc: RelContext, places: "Places", sid: int, spans: list, ts, carried) -> Iterator[tuple]:
     """(body key, rule) for the posts of one title string."""
-    text, lex = rc.ctx.text, rc.ctx.lex
+    lex = rc.ctx.lex
     first = ts.posts[0]
     kind, body = _body_before(rc, places, sid, spans, first)
     if kind == "unknown":
@@ -72,8 +72,16 @@ def _held_in(rc: RelContext, places: "Places", sid: int, spans: list, ts, carrie
             if found is not None:
                 yield found
         return
+    yield from _held_without_body(rc, places, ts, carried)
+
+
+def _held_without_body(rc: RelContext, places: "Places", ts, carried) -> Iterator[tuple]:
+    """(body key, rule) for a run of posts with no body before it: the body carried along a
+    `POST NAME、POST NAME` list, else each post's own place (`_without_body`), which the posts
+    of no level after it share (省委常委、秘书长)."""
+    text, lex = rc.ctx.text, rc.ctx.lex
     prev = None
-    if carried is not None and text[carried[0]:first.start] in lex.words("post_link") and carried[1] is not None:
+    if carried is not None and text[carried[0]:ts.posts[0].start] in lex.words("post_link") and carried[1] is not None:
         prev = (carried[1], "rel.servesIn.carry")  # 平房区政府区长A、副区长B: B's post is held there too
     for p in ts.posts:
         found = prev if prev is not None and _fits(rc, lex, text, p, prev[0]) else _without_body(rc, places, p)

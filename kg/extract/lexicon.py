@@ -177,6 +177,8 @@ TRIGGER_ROLES = frozenset((
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb",
+    # relations: scopes and containment (kg/relate)
+    "province_zone_kind", "zone_rank",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -189,6 +191,11 @@ PATTERN_IDS = frozenset((
     "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
     "official.author_note", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
+    # relations: document structure, scopes and containment (kg/relate)
+    "located.lead_event", "located.visit_before", "located.visit_after", "located.body_rest", "located.bare_body",
+    "located.event_word", "located.event_after", "located.paragraph_lead", "located.venue", "located.venue_verb",
+    "located.organiser", "located.part_of_zone", "located.body_lead", "located.city_name",
+    "focal_zone.region_lead",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

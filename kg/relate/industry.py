@@ -17,7 +17,7 @@ def develops(rc: RelContext) -> Iterator[Fact]:
         for ikey in industries:
             yield rc.fact(rc.focal_zone, "developsIndustry", ikey, "rel.developsIndustry.focus", rc.first_sid(ikey))
     elif industries:
-        region = _focal_region(rc)
+        region = rc.focal_region()
         if region is not None:
             for ikey in industries:
                 yield rc.fact(region, "developsIndustry", ikey, "rel.developsIndustry.focus_region", rc.first_sid(ikey))
@@ -60,21 +60,6 @@ def _stated_development(rc: RelContext) -> Iterator[Fact]:
             else:
                 continue
             yield rc.fact(subject, "developsIndustry", ikey, "rel.developsIndustry.stated", sid)
-
-
-def _focal_region(rc: RelContext):
-    """In a text about a city or province rather than a zone: the region it names most (3+ times)."""
-    from collections import Counter
-
-    counts = Counter(rc.res.key_of(s) for spans in rc.by_sid.values() for s in spans if s.type == "Region")
-    counts.pop(None, None)
-    if not counts:
-        return None
-    (key, n), *rest = counts.most_common()
-    if n < 3 or (rest and rest[0][1] == n):
-        return None
-    entry = rc.ctx.lex.regions_by_name.get(rc.entities[key].name)
-    return key if entry is None or entry.level in ("province", "prefecture", "county") else None
 
 
 def in_industry(rc: RelContext) -> Iterator[Fact]:

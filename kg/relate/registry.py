@@ -23,9 +23,15 @@ _RESOLVED = ("mentions", "entities", "focal_zone")
 RULES: dict[str, Step] = {
     "officials": Step("officials:officials", _RESOLVED + ("author_notes",), ("facts.holdsPost", "facts.servesIn")),
     "locatedIn.host": Step("located:zone_host", _RESOLVED, ("facts.locatedIn",)),
+    "locatedIn.body": Step("containment:bodies", _RESOLVED, ("facts.locatedIn",)),
     "cooperatesWith": Step("cooperation:cooperation", _RESOLVED, ("facts.cooperatesWith",)),
-    "locatedIn.focalZone": Step("located:in_focal_zone", _RESOLVED + ("facts.cooperatesWith",), ("facts.locatedIn",)),
     "locatedIn.trigger": Step("located:located_by_trigger", _RESOLVED, ("facts.locatedIn",)),
+    "locatedIn.scope": Step("scope:in_scope", _RESOLVED, ("facts.locatedIn",)),
+    "locatedIn.venue": Step("scope:at_venue", _RESOLVED, ("facts.locatedIn",)),
+    "locatedIn.focalZone": Step("located:in_focal_zone", _RESOLVED + ("facts.cooperatesWith", "facts.locatedIn"),
+                                ("facts.locatedIn",)),
+    "locatedIn.focalRegion": Step("scope:in_focal_region", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),
+    "locatedIn.closure": Step("containment:closure", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),
     "developsIndustry": Step("industry:develops", _RESOLVED, ("facts.developsIndustry",)),
     "inIndustry": Step("industry:in_industry", _RESOLVED, ("facts.inIndustry",)),
 }

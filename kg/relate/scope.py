@@ -1,0 +1,167 @@
+"""locatedIn by where the text puts things: the projects of a signing or groundbreaking event lie
+where it is held (`X举行…集中签约`, `在X与…签署`), the projects of a paragraph that opens with
+`在X,` lie in X, the institutions of a ceremony lie at its venue (`A挂牌仪式在X举行`), and in a text
+about a city or province (no focal zone) its projects lie in that region."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..model import Fact, Span
+from .context import PLACES, RelContext
+
+_SCOPED = ("Project",)
+_AT_VENUE = ("Organization", "Project", "Enterprise")
+
+
+def scopes(rc: RelContext) -> dict[int, tuple]:
+    """sid -> (place key, rule id) for the sentences in an event's or a paragraph's scope. An event
+    place holds from the paragraph of its event on, until another event; a `在X,` place holds for
+    the rest of its paragraph."""
+    memo = rc.ctx.memo.get("relate.scopes")
+    if memo is not None:
+        return memo
+    lex = rc.ctx.lex
+    event_rule, para_rule = lex.rule("located.event_after"), lex.rule("located.paragraph_lead")
+    events = {sid: place for sid in range(len(rc.doc.sentences)) if (place := _event_place(rc, sid))}
+    starts = {rc.paragraph(sid): place for sid, place in sorted(events.items(), reverse=True)}
+    out: dict[int, tuple] = {}
+    event, para, para_place = None, -1, None
+    for sid in range(len(rc.doc.sentences)):
+        p = rc.paragraph(sid)
+        if p != para:
+            para, para_place = p, None
+            event = starts.get(p, event)
+        lead = _paragraph_place(rc, sid)
+        if lead is not None:
+            para_place = lead
+        if para_place is not None:
+            out[sid] = (para_place, para_rule)
+        elif event is not None:
+            out[sid] = (event, event_rule)
+    rc.ctx.memo["relate.scopes"] = out
+    return out
+
+
+def _event_place(rc: RelContext, sid: int):
+    """The place a sentence holds a signing or groundbreaking event in: `(在)X(隆重)举行…签约`,
+    `X集中开工`, `X设置分会场`, `在X与…签署`; the innermost of a chain of places (在广州南沙)."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    sent = rc.doc.sentences[sid]
+    if not lex.pattern("located.event_word").search(sent.text):
+        return None
+    places = rc.spans(sid, PLACES)
+    for i, p in enumerate(places):
+        m = lex.pattern("located.event_after").match(text, p.end)
+        if not m:
+            continue
+        j = i
+        while j > 0 and places[j - 1].end == places[j].start:
+            j -= 1
+        opener = text[places[j].start - 1] if places[j].start > sent.start else ","
+        at = opener in lex.words("at_prep")
+        if (at or opener in ",;:") and (m.group("held") or m.group("with" if at else "own")):
+            return rc.res.key_of(p)
+    return None
+
+
+def _paragraph_place(rc: RelContext, sid: int):
+    """The place of a sentence that opens with `在X,` (在佛山,…), the innermost of a chain."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    sent = rc.doc.sentences[sid]
+    if text[sent.start:sent.start + 1] not in lex.words("at_prep"):
+        return None
+    places = rc.spans(sid, PLACES)
+    last, pos = None, sent.start + 1
+    for p in places:
+        if p.start != pos:
+            break
+        last, pos = p, p.end
+    if last is not None and lex.pattern("located.paragraph_lead").match(text, last.end):
+        return rc.res.key_of(last)
+    return None
+
+
+def in_scope(rc: RelContext) -> Iterator[Fact]:
+    """Projects in the scope of an event or a `在X,` paragraph lie in its place."""
+    for sid, (place, rule) in sorted(scopes(rc).items()):
+        for s in rc.spans(sid, _SCOPED):
+            key = rc.res.key_of(s)
+            if key != place:
+                yield rc.fact(key, "locatedIn", place, rule, sid)
+
+
+def at_venue(rc: RelContext) -> Iterator[Fact]:
+    """`A、B(揭牌|挂牌|签约)仪式在X举行`: the institutions and projects of the ceremony lie at its
+    venue X (the innermost of a chain of places)."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    venue_re, rule = lex.pattern("located.venue"), lex.rule("located.venue")
+    for sid, sent in enumerate(rc.doc.sentences):
+        m = venue_re.search(sent.text)
+        if not m:
+            continue
+        at = sent.start + m.end()
+        places = [p for p in rc.spans(sid, PLACES) if p.start >= at]
+        venue = _chain_end(places, at)
+        if venue is None or not lex.pattern("located.venue_verb").match(text, venue.end):
+            continue
+        for s in _listed_before(rc, sid, sent.start + m.start()):
+            if s.type in _AT_VENUE:
+                yield rc.fact(rc.res.key_of(s), "locatedIn", rc.res.key_of(venue), rule, sid)
+
+
+def _listed_before(rc: RelContext, sid: int, pos: int) -> list[Span]:
+    """The names of the list that ends at pos (`A、B和C` + pos): the longest span ending there and,
+    leftwards, those joined to it by 、/和/及."""
+    text, spans = rc.ctx.text, rc.spans(sid)
+    joins = ("、",) + rc.ctx.lex.words("conjunction")
+    out: list[Span] = []
+    while True:
+        item = min((s for s in spans if s.end == pos), key=lambda s: s.start, default=None)
+        if item is None:
+            return out
+        out.append(item)
+        join = next((j for j in joins if text.endswith(j, 0, item.start)), None)
+        if join is None:
+            return out
+        pos = item.start - len(join)
+
+
+def _chain_end(places: list[Span], at: int) -> Span | None:
+    """The last of the places that follow each other from position at (鄂城区|樊口街道|宏泰产业园)."""
+    last = None
+    for p in places:
+        if p.start != at:
+            break
+        last, at = p, p.end
+    return last
+
+
+def in_focal_region(rc: RelContext) -> Iterator[Fact]:
+    """In a text about a city or province (no focal zone), the projects no event or paragraph puts
+    elsewhere and whose name ties them to no other place lie in that region."""
+    if rc.focal_zone is not None:
+        return
+    region = rc.focal_region()
+    if region is None:
+        return
+    placed = {f.subject for f in rc.facts("facts.locatedIn")}
+    own = rc.forms(region)
+    for key in rc.keys("Project"):
+        if key in placed:
+            continue
+        name = rc.entities[key].name
+        if not any(f in name for f in own) and _names_a_region(rc, name):
+            continue
+        yield rc.fact(key, "locatedIn", region, "rel.locatedIn.focus_region", rc.first_sid(key))
+
+
+def _names_a_region(rc: RelContext, name: str) -> bool:
+    """A division's name or short form inside a name (宁波正一…项目, 华为深圳基地)."""
+    lex = rc.ctx.lex
+    for i in range(len(name) - 1):
+        for n in range(min(8, len(name) - i), 1, -1):
+            e = lex.lookup(name[i:i + n])
+            if e is not None and e.type == "Region":
+                return True
+    return False

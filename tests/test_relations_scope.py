@@ -66,9 +66,9 @@ def test_no_home_province_no_bare_body_location(tmp_path):
     assert not any(s == "省发展改革委" for s, _ in facts)
 
 
-def test_a_university_is_no_body_of_the_region_it_is_named_after(tmp_path):
-    facts = pairs(located("兰州市加快发展。兰州大学与企业合作。兰州市部署工作。", tmp_path))
-    assert ("兰州大学", "兰州市") not in facts
+def test_an_institution_named_after_a_region_the_text_names_lies_there(tmp_path):
+    facts = located("兰州市加快发展。兰州大学与企业合作。兰州市部署工作。", tmp_path)
+    assert ("兰州大学", "兰州市", "rel.locatedIn.name_region") in facts
 
 
 # ---------------------------------------------------------------- closure over zone chains
@@ -214,3 +214,93 @@ def test_a_project_named_after_another_place_is_not_put_in_the_focal_region():
     text = "3月2日,浙江省委书记王某到湖州市调研。\n王某考察了宁波舟山港扩建项目。湖州市加快发展。"
     facts = pairs(located(text))
     assert ("宁波舟山港扩建项目", "湖州市") not in facts
+
+
+# ---------------------------------------------------------------- containment the names and the text state
+
+def test_a_zone_named_after_another_zone_and_a_bracketed_zone_contain_it(tmp_path):
+    lexicon = "长兴经开区\tZone\t\n长兴经开区泗安飞地园\tZone\t\n浙北装备配套产业园\tZone\t"
+    text = ("浙北装备配套产业园(长兴经开区泗安飞地园)举行签约仪式。长兴经开区加快发展。"
+            "丙丁科技有限公司落户浙北装备配套产业园。浙北装备配套产业园发展迅速。")
+    facts = located(text, tmp_path, lexicon)
+    assert ("长兴经开区泗安飞地园", "长兴经开区", "rel.locatedIn.zone_prefix") in facts
+    assert ("浙北装备配套产业园", "长兴经开区泗安飞地园", "rel.locatedIn.bracket") in facts
+    got = pairs(facts)
+    # the closure carries the park's firm up the chain of zones
+    assert {("丙丁科技有限公司", "长兴经开区泗安飞地园"), ("丙丁科技有限公司", "长兴经开区")} <= got
+
+
+def test_a_bracketed_zone_is_no_other_name_of_the_zone_before_it(tmp_path):
+    lexicon = "长兴经开区泗安飞地园\tZone\t\n浙北装备配套产业园\tZone\t"
+    result = run("浙北装备配套产业园(长兴经开区泗安飞地园)举行签约仪式。", tmp_path, lexicon)
+    assert ("Zone", "长兴经开区泗安飞地园") in result.entities
+
+
+def test_parks_listed_inside_a_larger_zone_lie_in_it(tmp_path):
+    lexicon = ("东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n"
+               "西湖人工智能产业园\tZone\t")
+    text = ("东湖区全力打造东湖人工智能产业集聚区,率先建设集聚区核心区。在核心区内,首批建设南湖人工智能产业园、"
+            "北湖人工智能产业园、西湖人工智能产业园等3个特色产业园。")
+    facts = located(text, tmp_path, lexicon)
+    for park in ("南湖人工智能产业园", "北湖人工智能产业园", "西湖人工智能产业园"):
+        assert (park, "东湖人工智能产业集聚区", "rel.locatedIn.list_part") in facts
+
+
+def test_a_list_without_an_inside_reference_is_not_put_in_a_zone_named_before(tmp_path):
+    lexicon = "舟山港综合保税区\tZone\t\n海洋产业集聚区\tZone\t\n临港产业集聚区\tZone\t"
+    facts = pairs(located("舟山港综合保税区获批实施,海洋产业集聚区、临港产业集聚区等五大平台初步建成。", tmp_path, lexicon))
+    assert ("海洋产业集聚区", "舟山港综合保税区") not in facts
+
+
+def test_things_that_settle_in_the_zone_a_paragraph_is_about_lie_there(tmp_path):
+    lexicon = "国际创新合作区\tZone\t\n中德创新产业园\tZone\t\n中法创新基地\tZone\t"
+    text = ("两江新区加快开放。两江新区建设提速。\n国际创新合作区是新区对外开放的典范。近年来,中德创新产业园、"
+            "中法创新基地相继落地。甲乙集成电路项目等一批优质项目在此落地生根。\n两江新区位于重庆市。")
+    facts = pairs(located(text, tmp_path, lexicon))
+    assert {("中德创新产业园", "国际创新合作区"), ("中法创新基地", "国际创新合作区"),
+            ("甲乙集成电路项目", "国际创新合作区")} <= facts
+    assert ("中德创新产业园", "两江新区") in facts
+
+
+def test_apposition_of_a_zone_and_its_part(tmp_path):
+    lexicon = "甲乙国家自主创新示范区\tZone\t\n丙丁人工智能产业园\tZone\t\n生物医药谷\tZone\t\n戊己基因\tEnterprise\t"
+    facts = pairs(located("甲乙国家自主创新示范区的特色园区——丙丁人工智能产业园揭牌。生物医药谷企业戊己基因扩产。",
+                          tmp_path, lexicon))
+    assert ("丙丁人工智能产业园", "甲乙国家自主创新示范区") in facts
+    assert ("戊己基因", "生物医药谷") in facts
+
+
+def test_a_zone_written_after_its_regions_lies_in_each(tmp_path):
+    lexicon = "樊川街道\tRegion\t\n宏达科创谷\tZone\t"
+    facts = pairs(located("签约仪式在长安区樊川街道宏达科创谷举办。", tmp_path, lexicon))
+    assert {("宏达科创谷", "樊川街道"), ("宏达科创谷", "长安区")} <= facts
+
+
+def test_firms_listed_as_a_regions_brands_lie_in_that_region(tmp_path):
+    lexicon = "周大生\tEnterprise\t\n美心集团\tEnterprise\t"
+    facts = pairs(located("项目中还有周大生、美心集团等香港知名品牌企业的项目。", tmp_path, lexicon))
+    assert {("周大生", "香港特别行政区"), ("美心集团", "香港特别行政区")} <= facts
+
+
+def test_a_firm_whose_legal_name_opens_with_a_named_region_lies_there():
+    text = "山东省与华为签署协议。山东省港口集团有限公司、浪潮集团有限公司分别与华为签约。北京甲乙科技有限公司参加。"
+    facts = pairs(located(text))
+    assert ("山东省港口集团有限公司", "山东省") in facts
+    assert not any(s == "浪潮集团有限公司" for s, _ in facts)
+    assert not any(s == "北京甲乙科技有限公司" for s, _ in facts)  # 北京 is no region the text names
+
+
+def test_a_project_named_after_a_named_region_lies_there():
+    text = "山东省与华为签署协议,双方在深圳签约。代表团考察了华为深圳研发基地项目。山东省加快发展。"
+    facts = pairs(located(text))
+    assert ("华为深圳研发基地项目", "深圳市") in facts
+    assert ("华为深圳研发基地项目", "山东省") not in facts
+
+
+def test_a_group_investing_in_a_park_of_the_zone_is_not_inside_it(tmp_path):
+    lexicon = "浙北装备配套产业园\tZone\t\n甲乙重工汨罗产业园\tZone\t\n甲乙重工集团\tEnterprise\t"
+    text = ("甲乙重工汨罗产业园签约落户浙北装备配套产业园。签约企业包括甲乙重工集团。"
+            "浙北装备配套产业园发展迅速,浙北装备配套产业园再创佳绩。")
+    facts = pairs(located(text, tmp_path, lexicon))
+    assert ("甲乙重工汨罗产业园", "浙北装备配套产业园") in facts
+    assert ("甲乙重工集团", "浙北装备配套产业园") not in facts

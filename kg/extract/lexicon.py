@@ -195,7 +195,9 @@ PATTERN_IDS = frozenset((
     "located.lead_event", "located.visit_before", "located.visit_after", "located.body_rest", "located.bare_body",
     "located.event_word", "located.event_after", "located.paragraph_lead", "located.venue", "located.venue_verb",
     "located.organiser", "located.part_of_zone", "located.body_lead", "located.city_name",
-    "focal_zone.region_lead",
+    "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
+    "located.region_firms", "located.visit_object", "located.firm_region",
+    "located.zone_body",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

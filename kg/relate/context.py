@@ -89,6 +89,18 @@ class RelContext:
             found = self._forms[key] = tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
         return found
 
+    def only_inside_projects(self, types=("Organization", "Enterprise")) -> set:
+        """The entities of these types named only inside project names (青岛X研究院(…)项目,
+        X产业基地项目): the project is placed, its owner or namesake need not be."""
+        inside, outside = set(), set()
+        for spans in self.by_sid.values():
+            projects = [s for s in spans if s.type == "Project"]
+            for s in spans:
+                if s.type in types:
+                    nested = any(p.start <= s.start and s.end <= p.end and p is not s for p in projects)
+                    (inside if nested else outside).add(self.res.key_of(s))
+        return inside - outside
+
     def level(self, key) -> str:
         """A region's level in the division lexicon (province, prefecture, county), or ''."""
         entry = self.ctx.lex.regions_by_name.get(self.entities[key].name) if key and key[0] == "Region" else None
@@ -154,3 +166,28 @@ class RelContext:
             return lev == "prefecture" or lev == "county" and bool(self.ctx.lex.pattern("located.city_name").search(
                 self.entities[key].name))
         return lev == level
+
+
+def zone_rank(lex, name: str) -> int:
+    """How large a zone of this kind is (1 a park or building ... 4 a programme zone), by the longest
+    kind it ends with (triggers.tsv zone_rank); 1 if none."""
+    ranks = lex.trigger("zone_rank")
+    best = max((w for w in ranks if name.endswith(w)), key=len, default=None)
+    return int(ranks[best]) if best else 1
+
+
+def listed_before(rc: RelContext, sid: int, pos: int) -> list[Span]:
+    """The names of the list that ends at pos (`A、B和C` + pos): the longest span ending there and,
+    leftwards, those joined to it by 、/和/及."""
+    text, spans = rc.ctx.text, rc.spans(sid)
+    joins = ("、",) + rc.ctx.lex.words("conjunction")
+    out: list[Span] = []
+    while True:
+        item = min((s for s in spans if s.end == pos), key=lambda s: s.start, default=None)
+        if item is None:
+            return out
+        out.append(item)
+        join = next((j for j in joins if text.endswith(j, 0, item.start)), None)
+        if join is None:
+            return out
+        pos = item.start - len(join)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model import Fact
 from ..text import fold_name
-from .context import RelContext
+from .context import RelContext, zone_rank
 
 _BODY_RULES = ("rel.locatedIn.body", "rel.locatedIn.bare_body")
 _SCOPE_RULES = ("rel.locatedIn.event", "rel.locatedIn.paragraph", "rel.locatedIn.venue")
@@ -19,14 +19,20 @@ def zone_host(rc: RelContext) -> Iterator[Fact]:
     lex = rc.ctx.lex
     regions = {rc.entities[k].name: k for k in rc.keys("Region")}
     for key in rc.keys("Zone"):
-        entry = lex.lookup(rc.entities[key].name)
-        every = entry is not None and entry.type == "Zone" and entry.zone_kind in lex.words("province_zone_kind")
+        entry = zone_entry(lex, rc.entities[key].name)
+        every = entry is not None and entry.zone_kind in lex.words("province_zone_kind")
         seen = set()
         for t in _host_names(rc, key, regions):
             for name in _up_the_chain(lex, t) if every else (t,):
                 if name in regions and name not in seen:
                     seen.add(name)
                     yield rc.fact(key, "locatedIn", regions[name], "rel.locatedIn.host", rc.first_sid(key))
+
+
+def zone_entry(lex, name: str):
+    """The listed zone a name denotes with its host region (a user lexicon entry of the same name
+    without a host does not hide it)."""
+    return next((e for e in lex.surfaces.get(name, ()) if e.type == "Zone" and e.host), None)
 
 
 def _up_the_chain(lex, name: str) -> Iterator[str]:
@@ -45,8 +51,8 @@ def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
     lex = rc.ctx.lex
     ent = rc.entities[key]
     targets = []
-    entry = lex.lookup(ent.name)
-    if entry is not None and entry.type == "Zone" and entry.host:
+    entry = zone_entry(lex, ent.name)
+    if entry is not None:
         targets.append(entry.host)
     inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
     part = lex.pattern("located.part_of_zone")
@@ -92,7 +98,8 @@ def _not_contents(rc: RelContext) -> set:
     """What a document about a zone names that is not in it: partners it cooperates with, bodies
     and things that earlier rules placed elsewhere (by name, event, paragraph, venue), zones it is
     stated to lie in, the organisers of its event (`由A、B联合举办`), its siblings in a list
-    (`A、B(focal)、C等N个园`) and zones of a larger kind (a 集聚区 around an 产业园)."""
+    (`A、B(focal)、C等N个园`), zones of a larger kind (a 集聚区 around an 产业园), firms and bodies
+    named only inside project names, and groups that invest in its parks (X集团 of X集团Y产业园)."""
     focal, lex = rc.focal_zone, rc.ctx.lex
     out = {f.object for f in rc.facts("facts.cooperatesWith") if f.subject == focal}
     for f in rc.facts("facts.locatedIn"):
@@ -100,19 +107,11 @@ def _not_contents(rc: RelContext) -> set:
             out.add(f.object)  # the focal zone lies in it
         elif f.rule in _BODY_RULES or (f.rule in _SCOPE_RULES and f.object != focal):
             out.add(f.subject)
-    out |= _organisers(rc) | _siblings(rc) | _inside_projects_only(rc)
+    out |= _organisers(rc) | _siblings(rc) | rc.only_inside_projects() | _parent_groups(rc)
     rank = zone_rank(lex, rc.entities[focal].name)
     out |= {k for k in rc.keys("Zone") if zone_rank(lex, rc.entities[k].name) > rank
             and not lex.pattern("located.container").search(rc.entities[k].name)}
     return out
-
-
-def zone_rank(lex, name: str) -> int:
-    """How large a zone of this kind is (1 a park or building ... 4 a programme zone), by the longest
-    kind it ends with (triggers.tsv zone_rank); 1 if none."""
-    ranks = lex.trigger("zone_rank")
-    best = max((w for w in ranks if name.endswith(w)), key=len, default=None)
-    return int(ranks[best]) if best else 1
 
 
 def _organisers(rc: RelContext) -> set:
@@ -125,17 +124,19 @@ def _organisers(rc: RelContext) -> set:
     return out
 
 
-def _inside_projects_only(rc: RelContext) -> set:
-    """Firms and bodies named only inside project names (青岛X研究院(…)项目, X传感器研发总部): the
-    project is in the zone, its owner need not be."""
-    inside, outside = set(), set()
-    for spans in rc.by_sid.values():
-        projects = [s for s in spans if s.type == "Project"]
-        for s in spans:
-            if s.type in ("Organization", "Enterprise"):
-                nested = any(p.start <= s.start and s.end <= p.end for p in projects)
-                (inside if nested else outside).add(rc.res.key_of(s))
-    return inside - outside
+def _parent_groups(rc: RelContext) -> set:
+    """A group whose name opens the name of a park or project of the text (X集团 of X集团Y产业园):
+    it invests there, its seat is elsewhere."""
+    groups = rc.ctx.lex.words("company_group")
+    names = [rc.entities[k].name for t in ("Project", "Zone") for k in rc.keys(t)]
+    out = set()
+    for key in rc.keys("Enterprise"):
+        name = rc.entities[key].name
+        group = next((g for g in groups if name.endswith(g)), None)
+        stem = name[:-len(group)] if group else ""
+        if len(stem) >= 2 and any(other.startswith(stem) and len(other) > len(name) for other in names):
+            out.add(key)  # X集团 of X集团汨罗产业园 and of X汨罗产业园
+    return out
 
 
 def _siblings(rc: RelContext) -> set:
@@ -174,11 +175,13 @@ def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: s
         yield rc.fact(rc.focal_zone, "locatedIn", key, lex.rule("located.container"), rc.first_sid(key))
         return
     local = name.startswith(focal_name)
-    if not local and _foreign_prefix(lex, name, focal_name, rc):
+    if not local and ent.type != "Project" and _foreign_prefix(lex, name, focal_name, rc):
+        # an investor's home in a project's name (宁波X配件项目) does not take the project there
         return
     if ent.type == "Organization" and not local and (
             any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms)):
-        yield from _named_region(rc, key, region_names)
+        if not lex.pattern("located.zone_body").search(name):  # X经济区管委会 is its zone's, not the city's
+            yield from _named_region(rc, key, region_names)
         return
     if ent.type == "Zone" and not local and _peer_zone(lex, name, region_forms):
         return  # 合肥经开区 in a text about 合肥高新区: a peer, not a part
@@ -191,11 +194,12 @@ def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: s
 
 
 def _national(lex, ent) -> bool:
-    """A listed national zone or body, or a name that ties it to the nation (国家, 中科)."""
+    """A listed national zone or body, or a body or zone whose name ties it to the nation (国家, 中科);
+    a firm named so (中科X科技) is a local firm."""
     entry = lex.lookup(ent.name)
     if entry is not None and entry.type in {"Zone", "Organization"} and entry.priority < 100:
         return True  # a listed national zone or body has its own place
-    return ent.name.startswith(lex.words("national_prefix")) and ent.type != "Project"
+    return ent.name.startswith(lex.words("national_prefix")) and ent.type in ("Organization", "Zone")
 
 
 def _peer_zone(lex, name: str, region_forms: set[str]) -> bool:

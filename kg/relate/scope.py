@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Fact, Span
-from .context import PLACES, RelContext
+from .context import PLACES, RelContext, listed_before
 
 _SCOPED = ("Project",)
+_BODY_RULES = ("rel.locatedIn.body", "rel.locatedIn.bare_body")
 _AT_VENUE = ("Organization", "Project", "Enterprise")
 
 
@@ -83,11 +84,14 @@ def _paragraph_place(rc: RelContext, sid: int):
 
 
 def in_scope(rc: RelContext) -> Iterator[Fact]:
-    """Projects in the scope of an event or a `在X,` paragraph lie in its place."""
+    """Projects in the scope of an event or a `在X,` paragraph lie in its place; in a paragraph's scope
+    also the institutions it names (a project's research centre), unless a body's name placed them."""
+    para_rule = rc.ctx.lex.rule("located.paragraph_lead")
+    bodies = {f.subject for f in rc.facts("facts.locatedIn") if f.rule in _BODY_RULES}
     for sid, (place, rule) in sorted(scopes(rc).items()):
-        for s in rc.spans(sid, _SCOPED):
+        for s in rc.spans(sid, _SCOPED + (("Organization",) if rule == para_rule else ())):
             key = rc.res.key_of(s)
-            if key != place:
+            if key != place and key not in bodies:
                 yield rc.fact(key, "locatedIn", place, rule, sid)
 
 
@@ -105,26 +109,9 @@ def at_venue(rc: RelContext) -> Iterator[Fact]:
         venue = _chain_end(places, at)
         if venue is None or not lex.pattern("located.venue_verb").match(text, venue.end):
             continue
-        for s in _listed_before(rc, sid, sent.start + m.start()):
+        for s in listed_before(rc, sid, sent.start + m.start()):
             if s.type in _AT_VENUE:
                 yield rc.fact(rc.res.key_of(s), "locatedIn", rc.res.key_of(venue), rule, sid)
-
-
-def _listed_before(rc: RelContext, sid: int, pos: int) -> list[Span]:
-    """The names of the list that ends at pos (`A、B和C` + pos): the longest span ending there and,
-    leftwards, those joined to it by 、/和/及."""
-    text, spans = rc.ctx.text, rc.spans(sid)
-    joins = ("、",) + rc.ctx.lex.words("conjunction")
-    out: list[Span] = []
-    while True:
-        item = min((s for s in spans if s.end == pos), key=lambda s: s.start, default=None)
-        if item is None:
-            return out
-        out.append(item)
-        join = next((j for j in joins if text.endswith(j, 0, item.start)), None)
-        if join is None:
-            return out
-        pos = item.start - len(join)
 
 
 def _chain_end(places: list[Span], at: int) -> Span | None:
@@ -138,22 +125,65 @@ def _chain_end(places: list[Span], at: int) -> Span | None:
 
 
 def in_focal_region(rc: RelContext) -> Iterator[Fact]:
-    """In a text about a city or province (no focal zone), the projects no event or paragraph puts
-    elsewhere and whose name ties them to no other place lie in that region."""
+    """In a text about a city or province (no focal zone): a project named after a region the text
+    names lies there (华为深圳基地); the other projects, the zones no rule placed and the firms a
+    visit goes to (`到A项目和B公司现场调研`) lie in that region, unless their name ties them to a
+    place outside it."""
     if rc.focal_zone is not None:
         return
+    placed = {f.subject for f in rc.facts("facts.locatedIn")}
     region = rc.focal_region()
+    inside = _chain_forms(rc, region) if region is not None else ()
+    for f in _named_after_region(rc, placed, inside):
+        placed.add(f.subject)
+        yield f
     if region is None:
         return
-    placed = {f.subject for f in rc.facts("facts.locatedIn")}
-    own = rc.forms(region)
-    for key in rc.keys("Project"):
-        if key in placed:
+    visited = _visited(rc)
+    nested = rc.only_inside_projects(("Zone", "Enterprise"))
+    for key in rc.keys("Project") + rc.keys("Zone") + rc.keys("Enterprise"):
+        if key in placed or key in nested or key == region or key[0] == "Enterprise" and key not in visited:
             continue
         name = rc.entities[key].name
-        if not any(f in name for f in own) and _names_a_region(rc, name):
+        if not any(f in name for f in inside) and _names_a_region(rc, name):
             continue
         yield rc.fact(key, "locatedIn", region, "rel.locatedIn.focus_region", rc.first_sid(key))
+
+
+def _named_after_region(rc: RelContext, placed: set, inside: tuple) -> Iterator[Fact]:
+    """A project no event or paragraph placed, whose name holds a region the text names on its own
+    (华为深圳基地 -> 深圳市), unless it also holds the focal region (`inside`: its forms and those of
+    the regions above it)."""
+    regions = [(f, k) for k in rc.keys("Region") if rc.level(k) in ("province", "prefecture", "county")
+               for f in rc.forms(k)]
+    for key in rc.keys("Project"):
+        if key in placed or any(f in rc.entities[key].name for f in inside):
+            continue
+        name = rc.entities[key].name
+        found = [(name.find(f), -len(f), k) for f, k in regions if f in name]
+        if found:
+            yield rc.fact(key, "locatedIn", min(found)[2], "rel.locatedIn.project_region", rc.first_sid(key))
+
+
+def _chain_forms(rc: RelContext, region) -> tuple[str, ...]:
+    """The forms of a region and of the regions above it (a name with 青海 is at home in 海南州)."""
+    lex, forms = rc.ctx.lex, list(rc.forms(region))
+    entry = lex.regions_by_name.get(rc.entities[region].name)
+    while entry is not None and entry.host:
+        entry = lex.regions_by_name.get(entry.host)
+        if entry is not None and entry.level != "country":
+            forms += [entry.name, *entry.aliases]
+    return tuple(forms)
+
+
+def _visited(rc: RelContext) -> set:
+    """What a visit goes to: the names between 到/来到/走进 and 现场调研/考察 in a clause."""
+    out = set()
+    for sid, sent in enumerate(rc.doc.sentences):
+        for m in rc.ctx.lex.pattern("located.visit_object").finditer(sent.text):
+            lo, hi = sent.start + m.start(1), sent.start + m.end(1)
+            out |= {rc.res.key_of(s) for s in rc.spans(sid) if lo <= s.start and s.end <= hi}
+    return out
 
 
 def _names_a_region(rc: RelContext, name: str) -> bool:

@@ -222,6 +222,8 @@ class DocResolver:
                 continue
             inner = by_start.get(end + m.end())
             if inner and text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
+                if etype == "Zone" and not _abbreviates(inner[1][1], name):
+                    continue  # X产业园(Y经开区Z飞地园): the zone it lies in, not another name (kg.relate.containment)
                 remap.setdefault((etype, inner[1][1]), name)
             elif m.group(1):
                 close = text.find(")", end, end + 20)

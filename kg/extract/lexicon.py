@@ -197,7 +197,7 @@ PATTERN_IDS = frozenset((
     "located.organiser", "located.part_of_zone", "located.body_lead", "located.city_name",
     "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
     "located.region_firms", "located.visit_object", "located.firm_region",
-    "located.zone_body",
+    "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

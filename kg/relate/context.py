@@ -130,8 +130,17 @@ class RelContext:
         return max(found, key=lambda k: _LEVEL_RANK[self.level(k)], default=None)
 
     def _most_named_region(self):
+        """The region named most, three times or more and more than any other; 我省/全省 (我市/全市)
+        count for the one province (city) the text names."""
         counts = self.region_counts()
         counts.pop(None, None)
+        refs = self.ctx.lex.pattern("industry.home_ref")
+        for sent in self.doc.sentences:
+            for m in refs.finditer(sent.text):
+                level = "city" if m.group("city") else "province"
+                only = [k for k in self.keys("Region") if self._is_level(k, level)]
+                if len(only) == 1:
+                    counts[only[0]] += 1
         if not counts:
             return None
         (key, n), *rest = counts.most_common()

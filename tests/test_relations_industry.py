@@ -1,0 +1,87 @@
+"""developsIndustry by the area of each mention (stated, purpose clause, paragraph, glued, 我省,
+list heads) and inIndustry; sentences written for these tests, with a user lexicon for entities
+the extractors may not find yet."""
+
+from __future__ import annotations
+
+from kg.build.document import process_document
+from kg.ingest.reader import make_document
+
+
+def facts(text: str, predicate: str, tmp_path=None, lexicon: str = "") -> set[tuple]:
+    """(subject, object, rule) of one predicate's facts in one document."""
+    lexicons = ()
+    if lexicon:
+        path = tmp_path / "lex.tsv"
+        rows = [(line.split("\t") + ["", ""])[:3] for line in lexicon.strip("\n").split("\n")]
+        path.write_text("name\ttype\taliases\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+        lexicons = (str(path),)
+    result = process_document(make_document(text, path="t.txt"), lexicons)
+    names = {key: ent.name for key, ent in result.entities.items()}
+    return {(names[f.subject], names.get(f.object, f.object), f.rule) for f in result.facts if f.predicate == predicate}
+
+
+def pairs(found: set[tuple]) -> set[tuple]:
+    return {(s, o) for s, o, _ in found}
+
+
+PARKS = "东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n西湖科技园\tZone\t"
+
+
+def test_a_purpose_clause_gives_its_industry_to_the_area_of_the_next_clause(tmp_path):
+    text = ("北湖人工智能产业园授牌仪式举行。为更好支撑机器人产业发展,武侯区全力打造东湖人工智能产业集聚区。"
+            "北湖人工智能产业园将发展智能制造。北湖人工智能产业园再创佳绩。")
+    got = facts(text, "developsIndustry", tmp_path, PARKS)
+    assert ("武侯区", "机器人", "rel.developsIndustry.purpose") in got
+    assert ("北湖人工智能产业园", "机器人") not in pairs(got)   # another area's industry
+    assert ("北湖人工智能产业园", "智能制造") in pairs(got)      # its own, by default
+
+
+def test_each_park_of_a_list_head_develops_its_industry(tmp_path):
+    text = ("东湖区打造东湖人工智能产业集聚区。在核心区内,首批建设南湖人工智能产业园、北湖人工智能产业园、"
+            "西湖科技园等3个人工智能特色产业园。")
+    got = facts(text, "developsIndustry", tmp_path, PARKS)
+    for park in ("南湖人工智能产业园", "北湖人工智能产业园", "西湖科技园"):
+        assert (park, "人工智能", "rel.developsIndustry.list_head") in got
+
+
+def test_a_list_without_a_count_and_zone_head_gives_no_list_head_industry(tmp_path):
+    got = facts("首批建设南湖人工智能产业园、西湖科技园,人工智能企业加快集聚。", "developsIndustry", tmp_path, PARKS)
+    assert ("西湖科技园", "人工智能") not in pairs(got)
+
+
+def test_each_paragraph_opening_with_a_place_develops_its_industries():
+    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。广东省加快发展。广东省领导出席。\n"
+            "在佛山,美的智能家电产业园项目正式开工,推动佛山大健康产业发展。\n"
+            "在清远,32个项目集中动工,涵盖能源、日化、医药等多个领域。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert {("佛山市", "大健康"), ("清远市", "医药")} <= got
+    assert ("广东省", "大健康") not in got and ("清远市", "大健康") not in got
+
+
+def test_an_area_glued_before_an_industry_develops_it():
+    got = facts("近年来,安徽集成电路产业异军突起。合肥高新区加快培育新兴产业,光伏产业尤为迅猛。合肥高新区再创佳绩。",
+                "developsIndustry")
+    assert ("安徽省", "集成电路", "rel.developsIndustry.glued") in got
+    assert ("合肥高新技术产业开发区", "光伏") in pairs(got)
+    assert ("安徽省", "光伏") not in pairs(got)
+
+
+def test_wo_sheng_counts_for_the_one_province_a_text_names():
+    text = ("河南发文推进新兴产业链发展\n我省新兴产业链发展将迎来新机遇。河南省人民政府办公厅发布通知,"
+            "重点推进新型显示、生物医药、节能环保等10个新兴产业链发展。我省将实行链长制。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert {("河南省", "新型显示"), ("河南省", "生物医药"), ("河南省", "节能环保")} <= got
+
+
+def test_a_visited_firms_industries_are_not_the_regions():
+    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司强化新能源项目规划建设。"
+            "湖州市大力发展生物医药产业。湖州市加快发展。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert ("湖州市", "生物医药") in got
+    assert ("湖州市", "新能源") not in got
+
+
+def test_a_zone_named_only_inside_a_project_name_develops_nothing_by_its_name():
+    got = pairs(facts("投资最高的是长江精准医学产业基地项目,长江精准医学产业基地项目将引入研究院。", "developsIndustry"))
+    assert not any(s.endswith("产业基地") for s, _ in got)

@@ -85,3 +85,40 @@ def test_a_visited_firms_industries_are_not_the_regions():
 def test_a_zone_named_only_inside_a_project_name_develops_nothing_by_its_name():
     got = pairs(facts("投资最高的是长江精准医学产业基地项目,长江精准医学产业基地项目将引入研究院。", "developsIndustry"))
     assert not any(s.endswith("产业基地") for s, _ in got)
+
+
+# ---------------------------------------------------------------- inIndustry
+
+def test_an_industry_qualified_list_puts_its_firms_in_the_industry():
+    got = facts("甲乙公司参加。宁德时代、比亚迪等新能源龙头企业加快布局。", "inIndustry")
+    assert {("宁德时代", "新能源", "rel.inIndustry.list"), ("比亚迪", "新能源", "rel.inIndustry.list")} <= got
+
+
+def test_the_registered_scope_word_before_a_legal_form_names_no_industry(tmp_path):
+    lexicon = "丙丁软件\tEnterprise\t\n软件\tIndustry\t"
+    got = pairs(facts("两江新区发展新材料产业和软件产业。重庆甲乙新材料有限公司扩产。丙丁软件加快发展。",
+                      "inIndustry", tmp_path, lexicon))
+    assert ("重庆甲乙新材料有限公司", "新材料") not in got
+    assert ("丙丁软件", "软件") in got
+
+
+def test_an_investor_works_in_the_industry_of_its_project(tmp_path):
+    lexicon = "思源医疗机器人项目\tProject\t\n医疗机器人\tIndustry\t"
+    text = "两江新区发展医疗机器人。思源医疗机器人项目签约额3亿元,投资方为重庆思源科技有限公司。"
+    got = facts(text, "inIndustry", tmp_path, lexicon)
+    assert ("重庆思源科技有限公司", "医疗机器人", "rel.inIndustry.investor") in got
+
+
+def test_a_firm_works_in_the_industry_of_its_unit(tmp_path):
+    lexicon = "飞扬\tEnterprise\t\n飞扬家电全球研发中心\tOrganization\t\n家电\tIndustry\t"
+    got = facts("飞扬家电全球研发中心入驻园区,家电产业加快集聚。飞扬表示将扩大投资。", "inIndustry", tmp_path, lexicon)
+    assert ("飞扬", "家电", "rel.inIndustry.project") in got
+
+
+def test_in_a_text_about_a_region_a_sentence_about_one_firm_gives_its_industries(tmp_path):
+    lexicon = "甲乙集团有限公司\tEnterprise\t"
+    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司瞄准高端化方向,做强新能源产业。"
+            "湖州市大力发展生物医药产业。")
+    got = facts(text, "inIndustry", tmp_path, lexicon)
+    assert ("甲乙集团有限公司", "新能源", "rel.inIndustry.firm_sentence") in got
+    assert ("甲乙集团有限公司", "生物医药") not in pairs(got)

@@ -198,6 +198,7 @@ PATTERN_IDS = frozenset((
     "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
     "located.region_firms", "located.visit_object", "located.firm_region",
     "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
+    "industry.scope_slot", "industry.investor", "industry.firm_head",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

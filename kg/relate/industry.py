@@ -155,26 +155,83 @@ def _list_heads(rc: RelContext) -> Iterator[Fact]:
 
 
 def in_industry(rc: RelContext) -> Iterator[Fact]:
-    """An enterprise works in the industries named in its own name, in the name of its project
-    (原子高科同位素项目), or in a short sentence that lists it with them."""
+    """An enterprise works in the industries of its own short name (北大软件, X汽车部件(长沙)有限公司;
+    not the registered scope word before a legal form, X新材料有限公司), of the name of its project
+    or unit (原子高科同位素项目, X家电全球研发中心), of a project it invests in (`P…,投资方为E`), of
+    an industry-qualified list (`A、B等新能源企业`), of a sentence about it in a text about a
+    region, or of a short sentence that lists it with them."""
     ents = rc.keys("Enterprise")
     industries = {rc.entities[k].name: k for k in rc.keys("Industry")}
+    scope_word = rc.ctx.lex.pattern("industry.scope_slot")
     for ekey in ents:
         name = rc.entities[ekey].name
         for iname, ikey in industries.items():
-            if len(iname) >= 2 and iname in name:
+            at = name.find(iname)
+            if len(iname) >= 2 and at >= 0 and not scope_word.match(name, at + len(iname)):
                 yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.name", rc.first_sid(ekey))
-    for pkey in rc.keys("Project"):
+    for pkey in rc.keys("Project") + rc.keys("Organization") + rc.keys("Zone"):
         pname = rc.entities[pkey].name
         for ekey in ents:
             ename = rc.entities[ekey].name
-            if pname.startswith(ename):
+            if pname.startswith(ename) and len(pname) > len(ename) + 1:
                 for iname, ikey in industries.items():
                     if iname in pname[len(ename):]:
                         yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
     yield from _topic_examples(rc)
+    yield from _investors(rc, industries)
+    yield from _qualified_lists(rc)
+    yield from _firm_sentences(rc)
     for sid, spans in rc.by_sid.items():
         yield from _same_sentence(rc, sid, spans)
+
+
+def _investors(rc: RelContext, industries: dict) -> Iterator[Fact]:
+    """`P项目…,投资方为E`: E works in the industries named in P's name."""
+    pattern, rule = rc.ctx.lex.pattern("industry.investor"), rc.ctx.lex.rule("industry.investor")
+    for sid, spans in sorted(rc.by_sid.items()):
+        sent = rc.doc.sentences[sid]
+        for m in pattern.finditer(sent.text):
+            at = sent.start + m.end()
+            investor = next((s for s in spans if s.start == at and s.type == "Enterprise"), None)
+            project = next((s for s in reversed(spans) if s.end <= sent.start + m.start() and s.type == "Project"), None)
+            if investor is None or project is None:
+                continue
+            for iname, ikey in industries.items():
+                if iname in rc.entities[rc.res.key_of(project)].name:
+                    yield rc.fact(rc.res.key_of(investor), "inIndustry", ikey, rule, sid)
+
+
+def _qualified_lists(rc: RelContext) -> Iterator[Fact]:
+    """`A、B、C等新能源(龙头)企业`: each listed firm works in that industry."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    head, rule = lex.pattern("industry.firm_head"), lex.rule("industry.firm_head")
+    etc = lex.words("enum_etc")
+    for sid, spans in sorted(rc.by_sid.items()):
+        for ind in spans:
+            if ind.type != "Industry" or not text.endswith(etc, 0, ind.start) or not head.match(text, ind.end):
+                continue
+            mark = next(e for e in etc if text.endswith(e, 0, ind.start))
+            for s in listed_before(rc, sid, ind.start - len(mark)):
+                if s.type == "Enterprise":
+                    yield rc.fact(rc.res.key_of(s), "inIndustry", rc.res.key_of(ind), rule, sid)
+
+
+def _firm_sentences(rc: RelContext) -> Iterator[Fact]:
+    """In a text about a region, the industries of a sentence about one firm and no area (希望X集团
+    …强化新能源项目) are that firm's."""
+    if rc.focal_zone is not None:
+        return
+    for sid, spans in sorted(rc.by_sid.items()):
+        if any(s.type in PLACES for s in spans):
+            continue
+        firms = {rc.res.key_of(s) for s in spans if s.type == "Enterprise"}
+        if len(firms) != 1:
+            continue
+        firm = next(s for s in spans if s.type == "Enterprise")
+        for s in spans:
+            if s.type == "Industry" and s.start > firm.end and not any(
+                    p.type == "Project" and p.start <= s.start and s.end <= p.end for p in spans):
+                yield rc.fact(rc.res.key_of(firm), "inIndustry", rc.res.key_of(s), "rel.inIndustry.firm_sentence", sid)
 
 
 def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:

@@ -178,7 +178,7 @@ TRIGGER_ROLES = frozenset((
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb",
     # relations: scopes and containment (kg/relate)
-    "province_zone_kind", "zone_rank",
+    "province_zone_kind", "zone_rank", "coop_joiner",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -198,7 +198,7 @@ PATTERN_IDS = frozenset((
     "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
     "located.region_firms", "located.visit_object", "located.firm_region",
     "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
-    "industry.scope_slot", "industry.investor", "industry.firm_head",
+    "industry.scope_slot", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -4,25 +4,7 @@ the extractors may not find yet."""
 
 from __future__ import annotations
 
-from kg.build.document import process_document
-from kg.ingest.reader import make_document
-
-
-def facts(text: str, predicate: str, tmp_path=None, lexicon: str = "") -> set[tuple]:
-    """(subject, object, rule) of one predicate's facts in one document."""
-    lexicons = ()
-    if lexicon:
-        path = tmp_path / "lex.tsv"
-        rows = [(line.split("\t") + ["", ""])[:3] for line in lexicon.strip("\n").split("\n")]
-        path.write_text("name\ttype\taliases\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
-        lexicons = (str(path),)
-    result = process_document(make_document(text, path="t.txt"), lexicons)
-    names = {key: ent.name for key, ent in result.entities.items()}
-    return {(names[f.subject], names.get(f.object, f.object), f.rule) for f in result.facts if f.predicate == predicate}
-
-
-def pairs(found: set[tuple]) -> set[tuple]:
-    return {(s, o) for s, o, _ in found}
+from relhelp import pairs, relation as facts
 
 
 PARKS = "东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n西湖科技园\tZone\t"

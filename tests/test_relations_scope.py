@@ -5,29 +5,12 @@ from a user lexicon, so that the tests measure the relation rules."""
 
 from __future__ import annotations
 
-from kg.build.document import process_document
-from kg.ingest.reader import make_document
-
-
-def run(text: str, tmp_path=None, lexicon: str = ""):
-    lexicons = ()
-    if lexicon:
-        path = tmp_path / "lex.tsv"
-        rows = [(line.split("\t") + ["", ""])[:3] for line in lexicon.strip("\n").split("\n")]
-        path.write_text("name\ttype\taliases\n" + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
-        lexicons = (str(path),)
-    return process_document(make_document(text, path="t.txt"), lexicons)
+from relhelp import pairs, relation, run
 
 
 def located(text: str, tmp_path=None, lexicon: str = "") -> set[tuple]:
     """(subject, object, rule) of the locatedIn facts of one document."""
-    result = run(text, tmp_path, lexicon)
-    names = {key: ent.name for key, ent in result.entities.items()}
-    return {(names[f.subject], names[f.object], f.rule) for f in result.facts if f.predicate == "locatedIn"}
-
-
-def pairs(facts: set[tuple]) -> set[tuple]:
-    return {(s, o) for s, o, _ in facts}
+    return relation(text, "locatedIn", tmp_path, lexicon)
 
 
 # ---------------------------------------------------------------- bodies and their jurisdiction

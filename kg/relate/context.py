@@ -186,17 +186,27 @@ def zone_rank(lex, name: str) -> int:
 
 
 def listed_before(rc: RelContext, sid: int, pos: int) -> list[Span]:
-    """The names of the list that ends at pos (`A、B和C` + pos): the longest span ending there and,
-    leftwards, those joined to it by 、/和/及."""
-    text, spans = rc.ctx.text, rc.spans(sid)
+    """The names of the list that ends at pos (`A、B和C` + pos), last first."""
+    return listed(rc, rc.spans(sid), pos, leftwards=True)
+
+
+def listed(rc: RelContext, spans: list[Span], pos: int, leftwards: bool) -> list[Span]:
+    """The names of a list that ends (leftwards) or starts at pos: the longest span there and,
+    away from pos, those joined to it by 、/和/及."""
+    text = rc.ctx.text
     joins = ("、",) + rc.ctx.lex.words("conjunction")
     out: list[Span] = []
     while True:
-        item = min((s for s in spans if s.end == pos), key=lambda s: s.start, default=None)
-        if item is None:
+        here = [s for s in spans if (s.end if leftwards else s.start) == pos]
+        if not here:
             return out
+        item = max(here, key=lambda s: s.end - s.start)
         out.append(item)
-        join = next((j for j in joins if text.endswith(j, 0, item.start)), None)
+        if leftwards:
+            join = next((j for j in joins if text.endswith(j, 0, item.start)), None)
+            pos = item.start - len(join) if join else -1
+        else:
+            join = next((j for j in joins if text.startswith(j, item.end)), None)
+            pos = item.end + len(join) if join else -1
         if join is None:
             return out
-        pos = item.start - len(join)

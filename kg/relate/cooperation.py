@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..extract.context import clause_start
 from ..model import Fact, Span
-from .context import RelContext, listed_before
+from .context import RelContext, listed, listed_before
 
 _PARTIES = {"Zone", "Enterprise", "Organization"}
 
@@ -59,20 +59,8 @@ def _with_partner(rc: RelContext, sid: int, spans: list[Span], triggers: list[st
 
 
 def _listed_after(rc: RelContext, spans: list[Span], pos: int) -> list[Span]:
-    """The parties listed from pos on: the longest span starting there and those joined to it by
-    、/和/及."""
-    text = rc.ctx.text
-    joins = ("、",) + rc.ctx.lex.words("conjunction")
-    out: list[Span] = []
-    while True:
-        item = max((s for s in spans if s.start == pos), key=lambda s: s.end, default=None)
-        if item is None:
-            return out
-        out.append(item)
-        join = next((j for j in joins if text.startswith(j, item.end)), None)
-        if join is None:
-            return out
-        pos = item.end + len(join)
+    """The parties listed from pos on (A、B和C)."""
+    return listed(rc, spans, pos, leftwards=False)
 
 
 def _respectively(rc: RelContext, sid: int, spans: list[Span]) -> Iterator[Fact]:

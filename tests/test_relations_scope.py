@@ -287,3 +287,24 @@ def test_a_group_investing_in_a_park_of_the_zone_is_not_inside_it(tmp_path):
     facts = pairs(located(text, tmp_path, lexicon))
     assert ("甲乙重工汨罗产业园", "浙北装备配套产业园") in facts
     assert ("甲乙重工集团", "浙北装备配套产业园") not in facts
+
+
+def test_a_project_named_after_a_part_of_the_focal_region_lies_in_it():
+    text = ("【聚焦】2023年宁波市政府工作报告\n各位代表:过去一年,全市经济稳中向好。北仑区港口物流项目、"
+            "镇海区炼化一体化项目等重大项目开工建设。宁波市将继续努力。宁波市经济发展。")
+    facts = pairs(located(text))
+    assert ("北仑区港口物流项目", "宁波市") in facts
+
+
+def test_a_citys_own_firms_lie_in_it(tmp_path):
+    lexicon = "港投\tEnterprise\t\n交投\tEnterprise\t"
+    text = ("【聚焦】2023年宁波市政府工作报告\n各位代表:过去一年,全市经济稳中向好。港投、交投等四大国资公司组建运作。"
+            "宁波市将继续努力。宁波市经济发展。")
+    facts = pairs(located(text, tmp_path, lexicon))
+    assert {("港投", "宁波市"), ("交投", "宁波市")} <= facts
+
+
+def test_a_part_named_after_a_county_lies_in_it(tmp_path):
+    lexicon = "长兴经开区\tZone\t\n长兴经开区安吉飞地园\tZone\t"
+    facts = pairs(located("湖州市长兴县和安吉县合作。长兴经开区安吉飞地园由长兴经开区与安吉县共建。", tmp_path, lexicon))
+    assert {("长兴经开区安吉飞地园", "长兴经开区"), ("长兴经开区安吉飞地园", "安吉县")} <= facts

@@ -89,6 +89,15 @@ class RelContext:
             found = self._forms[key] = tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
         return found
 
+    def short_forms(self, key) -> tuple[str, ...]:
+        """A county-level region's name without its last character (汨罗市 -> 汨罗, 南沙区 -> 南沙),
+        for reading it inside a zone's name (X经开区汨罗飞地园); the lexicon does not match these
+        short forms in running text."""
+        name = self.entities[key].name
+        if self.level(key) != "county" or len(name) < 3 or not self.ctx.lex.pattern("located.county_tail").search(name):
+            return ()
+        return (name[:-1],)
+
     def only_inside_projects(self, types=("Organization", "Enterprise")) -> set:
         """The entities of these types named only inside project names (青岛X研究院(…)项目,
         X产业基地项目): the project is placed, its owner or namesake need not be."""

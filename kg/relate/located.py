@@ -56,10 +56,10 @@ def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
         targets.append(entry.host)
     inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
     part = lex.pattern("located.part_of_zone")
-    named_part = [rname for rname, rkey in regions.items() for f in rc.forms(rkey)
+    named_part = [rname for rname, rkey in regions.items() for f in rc.forms(rkey) + rc.short_forms(rkey)
                   if (at := ent.name.find(f, 1)) > 0 and part.fullmatch(ent.name, at + len(f))]
     if named_part:
-        return targets[:0] + named_part[:1]  # 湖南自贸区长沙片区 lies in 长沙市, not where its parent zone is
+        return named_part[:1]  # 湖南自贸区长沙片区 lies in 长沙市, not where its parent zone is
     for rname in regions:
         r_entry = lex.regions_by_name.get(rname)
         forms = {rname, *(r_entry.aliases if r_entry else ())}

@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ..model import Fact, Span
 from .context import PLACES, RelContext, listed_before
+from .located import zone_entry
 
 _SCOPED = ("Project",)
 _BODY_RULES = ("rel.locatedIn.body", "rel.locatedIn.bare_body")
@@ -126,9 +127,9 @@ def _chain_end(places: list[Span], at: int) -> Span | None:
 
 def in_focal_region(rc: RelContext) -> Iterator[Fact]:
     """In a text about a city or province (no focal zone): a project named after a region the text
-    names lies there (华为深圳基地); the other projects, the zones no rule placed and the firms a
-    visit goes to (`到A项目和B公司现场调研`) lie in that region, unless their name ties them to a
-    place outside it."""
+    names lies there (华为深圳基地); the other projects, the zones no rule placed, the firms a visit
+    goes to (`到A项目和B公司现场调研`) and its own firms (`A、B等四大国资公司`) lie in that region,
+    unless their name ties them to a place outside it."""
     if rc.focal_zone is not None:
         return
     placed = {f.subject for f in rc.facts("facts.locatedIn")}
@@ -139,13 +140,14 @@ def in_focal_region(rc: RelContext) -> Iterator[Fact]:
         yield f
     if region is None:
         return
-    visited = _visited(rc)
+    visited = _visited(rc) | _local_firms(rc)
     nested = rc.only_inside_projects(("Zone", "Enterprise"))
     for key in rc.keys("Project") + rc.keys("Zone") + rc.keys("Enterprise"):
-        if key in placed or key in nested or key == region or key[0] == "Enterprise" and key not in visited:
-            continue
+        if key in placed or key in nested or key == region or key[0] == "Enterprise" and key not in visited \
+                or key[0] == "Zone" and zone_entry(rc.ctx.lex, rc.entities[key].name) is not None:
+            continue  # a listed zone lies in its host region, when the text names it (zone_host)
         name = rc.entities[key].name
-        if not any(f in name for f in inside) and _names_a_region(rc, name):
+        if not any(f in name for f in inside) and _names_another_region(rc, name, region):
             continue
         yield rc.fact(key, "locatedIn", region, "rel.locatedIn.focus_region", rc.first_sid(key))
 
@@ -186,12 +188,32 @@ def _visited(rc: RelContext) -> set:
     return out
 
 
-def _names_a_region(rc: RelContext, name: str) -> bool:
-    """A division's name or short form inside a name (宁波正一…项目, 华为深圳基地)."""
-    lex = rc.ctx.lex
+def _local_firms(rc: RelContext) -> set:
+    """The firms listed as the place's own (A、B等四大国资公司, 本地企业)."""
+    out, pattern = set(), rc.ctx.lex.pattern("located.local_firms")
+    for sid, sent in enumerate(rc.doc.sentences):
+        for m in pattern.finditer(sent.text):
+            out |= {rc.res.key_of(s) for s in listed_before(rc, sid, sent.start + m.start()) if s.type == "Enterprise"}
+    return out
+
+
+def _names_another_region(rc: RelContext, name: str, region) -> bool:
+    """A division's name or short form inside a name (宁波正一…项目, 华为深圳基地) that is not the
+    region, nor one of its parts (X区Y项目 in a text about the city of X区)."""
+    lex, own = rc.ctx.lex, rc.entities[region].name
     for i in range(len(name) - 1):
         for n in range(min(8, len(name) - i), 1, -1):
             e = lex.lookup(name[i:i + n])
-            if e is not None and e.type == "Region":
+            if e is not None and e.type == "Region" and own not in _above(lex, e.name):
                 return True
     return False
+
+
+def _above(lex, name: str) -> list[str]:
+    """A division and those above it (division lexicon)."""
+    out = []
+    while name and name not in out and len(out) < 6:
+        out.append(name)
+        entry = lex.regions_by_name.get(name)
+        name = entry.host if entry is not None else ""
+    return out

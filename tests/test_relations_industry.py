@@ -104,3 +104,17 @@ def test_in_a_text_about_a_region_a_sentence_about_one_firm_gives_its_industries
     got = facts(text, "inIndustry", tmp_path, lexicon)
     assert ("甲乙集团有限公司", "新能源", "rel.inIndustry.firm_sentence") in got
     assert ("甲乙集团有限公司", "生物医药") not in pairs(got)
+
+
+def test_a_region_named_only_in_the_breadcrumb_is_no_home_region():
+    text = ("项目招引春潮涌动\n您现在的位置:首页 > 开发区新闻 > 镇江 > 文字新闻\n"
+            "全市上下围绕项目攻坚年行动招商。全市一批项目签约落户,涵盖金融、文化旅游等多个领域。全市再创佳绩。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert not any(s == "镇江市" for s, _ in got)
+
+
+def test_quan_shi_counts_for_the_one_city_the_text_names():
+    text = ("项目招引春潮涌动\n宜兴市举行项目集中签约仪式。全市上下围绕项目攻坚年行动招商。"
+            "全市一批项目签约落户,涵盖金融、文化旅游等多个领域。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert ("宜兴市", "金融") in got

@@ -116,8 +116,10 @@ class RelContext:
         return entry.level if entry is not None else ""
 
     def region_counts(self) -> Counter:
-        """Mentions per Region entity."""
-        return Counter(self.res.key_of(s) for spans in self.by_sid.values() for s in spans if s.type == "Region")
+        """Mentions per Region entity, outside breadcrumb lines (首页 > 新闻 > 镇江)."""
+        crumb = self.ctx.lex.pattern("focal_zone.breadcrumb")
+        return Counter(self.res.key_of(s) for sid, spans in self.by_sid.items()
+                       if not crumb.search(self.doc.sentences[sid].text) for s in spans if s.type == "Region")
 
     def focal_region(self):
         """In a text about a city or province rather than a zone: the region of the lead's event or visit
@@ -131,7 +133,7 @@ class RelContext:
         """The innermost region of the lead's event, visit or report frame (resolve.document)."""
         found = [k for s in lead_event_regions(self.doc, self.res.spans, self.ctx.lex) if (k := self.res.key_of(s))]
         if not found:  # the region may be named only inside a body (X市政府工作报告)
-            lead = "".join(s.text for s in lead_sentences(self.doc))
+            lead = "".join(s.text for s in lead_sentences(self.doc, lex=self.ctx.lex))
             for m in self.ctx.lex.pattern("focal_zone.region_lead").finditer(lead):
                 found += [k for k in self.keys("Region") for f in self.forms(k)
                           if f in m.group(0) or lead.endswith(f, 0, m.start() + 1)]
@@ -140,14 +142,15 @@ class RelContext:
 
     def _most_named_region(self):
         """The region named most, three times or more and more than any other; 我省/全省 (我市/全市)
-        count for the one province (city) the text names."""
+        count for the one province (city) the text names outside its breadcrumb line."""
         counts = self.region_counts()
         counts.pop(None, None)
+        mentioned = set(counts)
         refs = self.ctx.lex.pattern("industry.home_ref")
         for sent in self.doc.sentences:
             for m in refs.finditer(sent.text):
                 level = "city" if m.group("city") else "province"
-                only = [k for k in self.keys("Region") if self._is_level(k, level)]
+                only = [k for k in self.keys("Region") if self._is_level(k, level) and k in mentioned]
                 if len(only) == 1:
                     counts[only[0]] += 1
         if not counts:
@@ -160,9 +163,10 @@ class RelContext:
 
     def home_region(self, level: str):
         """The document's own region of a level (`province`, or `city`: a prefecture or a county-level
-        X市), for bare bodies (省发改委) and pronouns (我省): the one region of that level it names, else
-        the first of them on the way up from its focal place (focal region or zone)."""
-        regions = [k for k in self.keys("Region") if self._is_level(k, level)]
+        X市), for bare bodies (省发改委) and pronouns (我省): the one region of that level it names
+        (outside its breadcrumb line), else the first of them on the way up from its focal place."""
+        mentioned = self.region_counts()
+        regions = [k for k in self.keys("Region") if self._is_level(k, level) and k in mentioned]
         if len(regions) <= 1:
             return regions[0] if regions else None
         place = self.focal_region() or self.focal_zone

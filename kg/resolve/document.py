@@ -273,12 +273,13 @@ class DocResolver:
         return self.span_key.get((span.start, span.end))
 
 
-def lead_sentences(doc: Document, n: int = 2) -> list:
+def lead_sentences(doc: Document, n: int = 2, lex: Lexicon | None = None) -> list:
     """The first n sentences with some text (four or more Chinese characters): the headline and the
-    first sentence."""
+    first sentence; with a lexicon, breadcrumb lines (首页 > 新闻 > 镇江) are no text."""
+    crumb = lex.pattern("focal_zone.breadcrumb") if lex is not None else None
     out = []
     for sent in doc.sentences:
-        if sum("\u4e00" <= ch <= "\u9fff" for ch in sent.text) >= 4:
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in sent.text) >= 4 and not (crumb and crumb.search(sent.text)):
             out.append(sent)
             if len(out) == n:
                 break
@@ -290,7 +291,7 @@ def lead_event_regions(doc: Document, spans: list[Span], lex: Lexicon) -> list[S
     `X政府工作报告`, `到X调研`, `在X举行`): the place a text about a region is about."""
     text = doc.text
     event, before, visit = (lex.pattern(p) for p in ("located.lead_event", "located.visit_before", "located.visit_after"))
-    lead = lead_sentences(doc)
+    lead = lead_sentences(doc, lex=lex)
     found = []
     for s in spans:
         if s.type != "Region" or not any(sent.start <= s.start < sent.end for sent in lead):

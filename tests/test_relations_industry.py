@@ -118,3 +118,9 @@ def test_quan_shi_counts_for_the_one_city_the_text_names():
             "全市一批项目签约落户,涵盖金融、文化旅游等多个领域。")
     got = pairs(facts(text, "developsIndustry"))
     assert ("宜兴市", "金融") in got
+
+
+def test_a_firm_with_an_industry_technology_works_in_it(tmp_path):
+    got = facts("西咸新区加快发展。天声科技智能语音技术再获大奖。西咸新区再创佳绩。", "inIndustry", tmp_path,
+                "天声科技\tEnterprise\t\n智能语音\tIndustry\t")
+    assert ("天声科技", "智能语音", "rel.inIndustry.product") in got

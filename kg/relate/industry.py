@@ -165,9 +165,8 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
     scope_word = rc.ctx.lex.pattern("industry.scope_slot")
     for ekey in ents:
         name = rc.entities[ekey].name
-        for iname, ikey in industries.items():
-            at = name.find(iname)
-            if len(iname) >= 2 and at >= 0 and not scope_word.match(name, at + len(iname)):
+        for ikey in industries.values():
+            if any((at := name.find(f)) >= 0 and not scope_word.match(name, at + len(f)) for f in rc.forms(ikey)):
                 yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.name", rc.first_sid(ekey))
     for pkey in rc.keys("Project") + rc.keys("Organization") + rc.keys("Zone"):
         pname = rc.entities[pkey].name
@@ -178,11 +177,23 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
                     if iname in pname[len(ename):]:
                         yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.project", rc.first_sid(pkey))
     yield from _topic_examples(rc)
+    yield from _products(rc)
     yield from _investors(rc, industries)
     yield from _qualified_lists(rc)
     yield from _firm_sentences(rc)
     for sid, spans in rc.by_sid.items():
         yield from _same_sentence(rc, sid, spans)
+
+
+def _products(rc: RelContext) -> Iterator[Fact]:
+    """`E<industry>技术/产品/业务` (X智能语音技术): the firm works in that industry."""
+    text, pattern = rc.ctx.text, rc.ctx.lex.pattern("industry.product")
+    for sid, spans in sorted(rc.by_sid.items()):
+        starts = {s.start: s for s in spans if s.type == "Industry"}
+        for e in spans:
+            ind = starts.get(e.end) if e.type == "Enterprise" else None
+            if ind is not None and pattern.match(text, ind.end):
+                yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(ind), rc.ctx.lex.rule("industry.product"), sid)
 
 
 def _investors(rc: RelContext, industries: dict) -> Iterator[Fact]:

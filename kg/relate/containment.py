@@ -202,13 +202,14 @@ def _settled_in_topic(rc: RelContext) -> Iterator[Fact]:
     listed before `相继落地`, `在此落地`, `入驻` with no place after it lie in that zone."""
     lex = rc.ctx.lex
     settle, rule = lex.pattern("located.settle"), lex.rule("located.settle")
+    hint = lex.pattern("located.settle_hint")
     topic, para = None, -1
     for sid, sent in enumerate(rc.doc.sentences):
         if rc.paragraph(sid) != para:
             para = rc.paragraph(sid)
             first = rc.spans(sid, PLACES)[:1]
             topic = rc.res.key_of(first[0]) if first and first[0].type == "Zone" else None
-        if topic is None or topic == rc.focal_zone:
+        if topic is None or topic == rc.focal_zone or not hint.search(sent.text):
             continue
         for m in settle.finditer(sent.text):
             end = sent.start + m.end()

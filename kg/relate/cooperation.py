@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterator
 
 from ..extract.context import clause_start
@@ -17,10 +19,15 @@ def cooperation(rc: RelContext) -> Iterator[Fact]:
     `A、B、C分别与D…`: each with D; `A携手B`: both named right next to the verb;
     `《A·B共建…》协议`: the parties of the agreement's title."""
     triggers = sorted(rc.ctx.lex.trigger("cooperate"), key=len, reverse=True)
+    any_trigger = re.compile("|".join(map(re.escape, triggers)))
+    respectively = rc.ctx.lex.pattern("coop.respectively")
     for sid, sent in enumerate(rc.doc.sentences):
+        stated = any_trigger.search(sent.text)
+        if not stated and not respectively.search(sent.text):
+            continue
         spans = [s for s in rc.by_sid.get(sid, []) if s.type in _PARTIES]
         yield from _respectively(rc, sid, spans)
-        if not any(t in sent.text for t in triggers):
+        if not stated:
             continue
         yield from _with_partner(rc, sid, spans, triggers)
         yield from _hand_in_hand(rc, sid, spans)

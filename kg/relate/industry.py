@@ -62,7 +62,7 @@ def _attribute(rc: RelContext, sid: int, s):
     if stated is not None:
         return stated, "rel.developsIndustry.stated"
     lex, text = rc.ctx.lex, rc.ctx.text
-    keyed = [(p, rc.res.key_of(p)) for p in rc.spans(sid, PLACES) if rc.level(rc.res.key_of(p)) != "country"]
+    keyed = _places(rc, sid)
     sent = rc.doc.sentences[sid]
     clause = clause_start(text, sent.start, s.start)
     if lex.pattern("industry.purpose").match(text, clause):
@@ -89,6 +89,16 @@ def _attribute(rc: RelContext, sid: int, s):
     return None
 
 
+def _places(rc: RelContext, sid: int) -> list:
+    """(span, key) of the zones and regions (not countries) of sentence sid, once per sentence."""
+    memo = rc.ctx.memo.setdefault("relate.develop_places", {})
+    found = memo.get(sid)
+    if found is None:
+        found = memo[sid] = [(p, k) for p in rc.spans(sid, PLACES)
+                             if (k := rc.res.key_of(p)) and rc.level(k) != "country"]
+    return found
+
+
 def _about_a_firm(rc: RelContext, sid: int, s) -> bool:
     """An industry of a sentence about a firm (希望X集团…强化新能源项目) or of a firm's or project's
     business (X项目主要从事Y): the firm's, not the region's."""
@@ -102,7 +112,9 @@ def _about_a_firm(rc: RelContext, sid: int, s) -> bool:
 def _stated_area(rc: RelContext, sid: int, s):
     """`X重点发展A、B`, `X的主导产业是A`: the zone named before the trigger in the clause (the
     nearest), or a region that opens the sentence, develops the industries after it."""
-    triggers = sorted(rc.ctx.lex.trigger("area_develop"), key=len, reverse=True)
+    triggers = rc.ctx.memo.get("relate.area_develop")
+    if triggers is None:
+        triggers = rc.ctx.memo["relate.area_develop"] = sorted(rc.ctx.lex.trigger("area_develop"), key=len, reverse=True)
     text = rc.ctx.text
     object_of = rc.ctx.lex.pattern("industry.object_of")  # 围绕X打造…: X is the object, not the one developing
     sent = rc.doc.sentences[sid]
@@ -163,10 +175,11 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
     ents = rc.keys("Enterprise")
     industries = {rc.entities[k].name: k for k in rc.keys("Industry")}
     scope_word = rc.ctx.lex.pattern("industry.scope_slot")
+    iforms = [(ikey, rc.forms(ikey)) for ikey in industries.values()]
     for ekey in ents:
         name = rc.entities[ekey].name
-        for ikey in industries.values():
-            if any((at := name.find(f)) >= 0 and not scope_word.match(name, at + len(f)) for f in rc.forms(ikey)):
+        for ikey, forms in iforms:
+            if any((at := name.find(f)) >= 0 and not scope_word.match(name, at + len(f)) for f in forms):
                 yield rc.fact(ekey, "inIndustry", ikey, "rel.inIndustry.name", rc.first_sid(ekey))
     for pkey in rc.keys("Project") + rc.keys("Organization") + rc.keys("Zone"):
         pname = rc.entities[pkey].name

@@ -101,8 +101,9 @@ def at_venue(rc: RelContext) -> Iterator[Fact]:
     venue X (the innermost of a chain of places)."""
     lex, text = rc.ctx.lex, rc.ctx.text
     venue_re, rule = lex.pattern("located.venue"), lex.rule("located.venue")
+    hint = lex.pattern("located.venue_hint")
     for sid, sent in enumerate(rc.doc.sentences):
-        m = venue_re.search(sent.text)
+        m = venue_re.search(sent.text) if hint.search(sent.text) else None
         if not m:
             continue
         at = sent.start + m.end()

@@ -308,3 +308,26 @@ def test_a_part_named_after_a_county_lies_in_it(tmp_path):
     lexicon = "长兴经开区\tZone\t\n长兴经开区安吉飞地园\tZone\t"
     facts = pairs(located("湖州市长兴县和安吉县合作。长兴经开区安吉飞地园由长兴经开区与安吉县共建。", tmp_path, lexicon))
     assert {("长兴经开区安吉飞地园", "长兴经开区"), ("长兴经开区安吉飞地园", "安吉县")} <= facts
+
+
+def test_a_heading_that_names_a_place_holds_until_the_next_numbered_line():
+    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。\n一、佛山市\n"
+            "美的智能家电产业园项目正式开工。\n万洋众创城项目加快建设。\n二、清远市\n清远风电项目集中动工。\n"
+            "三、总体情况\n连州水利枢纽项目进展顺利。")
+    facts = located(text)
+    assert {("美的智能家电产业园项目", "佛山市", "rel.locatedIn.heading"),
+            ("万洋众创城项目", "佛山市", "rel.locatedIn.heading"),
+            ("清远风电项目", "清远市", "rel.locatedIn.heading")} <= facts
+    assert not any(o in ("佛山市", "清远市") for s, o, _ in facts if s.startswith("连州"))
+
+
+def test_a_line_opening_with_a_place_and_a_colon_puts_its_projects_there():
+    facts = located("各地项目进展如下。\n肇庆市:鼎湖新材料产业园项目签约。\n韶关市:丹霞文旅项目开工。")
+    assert ("鼎湖新材料产业园项目", "肇庆市", "rel.locatedIn.paragraph") in facts
+    assert ("丹霞文旅项目", "韶关市", "rel.locatedIn.paragraph") in facts
+
+
+def test_a_countrys_name_is_no_scope():
+    facts = located("中国机械工程\n10个项目落户湖南。\n一、中国\n甲乙电子产业园项目签约。\n在中国,丙丁物流中心项目开工。")
+    scoped = ("rel.locatedIn.heading", "rel.locatedIn.paragraph", "rel.locatedIn.event")
+    assert not any(o == "中国" for _, o, rule in facts if rule in scoped)

@@ -200,7 +200,8 @@ PATTERN_IDS = frozenset((
     "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
     "industry.scope_slot", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
     "located.county_tail", "located.local_firms", "focal_zone.breadcrumb",
-    "industry.product", "located.venue_hint", "located.settle_hint",
+    "industry.product", "located.venue_hint", "located.settle_hint", "located.section_mark", "located.colon_lead",
+    "located.heading",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -71,7 +71,7 @@ def _attribute(rc: RelContext, sid: int, s):
         if nxt is not None:
             return nxt, "rel.developsIndustry.purpose"
     scope = scopes(rc).get(sid)
-    if scope is not None and scope[1] == lex.rule("located.paragraph_lead"):
+    if scope is not None and scope[1] in (lex.rule("located.paragraph_lead"), lex.rule("located.heading")):
         return scope[0], "rel.developsIndustry.paragraph"
     glued = next((k for p, k in keyed if p.end == s.start or p.end == s.start - 1
                   and text[p.end] in lex.words("locate_link")), None)

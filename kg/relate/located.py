@@ -9,7 +9,7 @@ from ..text import fold_name
 from .context import RelContext, zone_rank
 
 _BODY_RULES = ("rel.locatedIn.body", "rel.locatedIn.bare_body")
-_SCOPE_RULES = ("rel.locatedIn.event", "rel.locatedIn.paragraph", "rel.locatedIn.venue")
+_SCOPE_RULES = ("rel.locatedIn.event", "rel.locatedIn.paragraph", "rel.locatedIn.venue", "rel.locatedIn.heading")
 
 
 def zone_host(rc: RelContext) -> Iterator[Fact]:

@@ -17,32 +17,53 @@ _AT_VENUE = ("Organization", "Project", "Enterprise")
 
 
 def scopes(rc: RelContext) -> dict[int, tuple]:
-    """sid -> (place key, rule id) for the sentences in an event's or a paragraph's scope. An event
-    place holds from the paragraph of its event on, until another event; a `在X,` place holds for
-    the rest of its paragraph."""
+    """sid -> (place key, rule id) for the sentences in a scope: a `在X,` or `X:` place holds for the
+    rest of its paragraph; a heading line that names a place (`二、X片区`) holds until the next
+    numbered line; an event place holds from the paragraph of its event on, until another event."""
     memo = rc.ctx.memo.get("relate.scopes")
     if memo is not None:
         return memo
     lex = rc.ctx.lex
     event_rule, para_rule = lex.rule("located.event_after"), lex.rule("located.paragraph_lead")
+    head_rule = lex.rule("located.heading")
     events = {sid: place for sid in range(len(rc.doc.sentences)) if (place := _event_place(rc, sid))}
     starts = {rc.paragraph(sid): place for sid, place in sorted(events.items(), reverse=True)}
     out: dict[int, tuple] = {}
-    event, para, para_place = None, -1, None
+    event, heading, para, para_place = None, None, -1, None
     for sid in range(len(rc.doc.sentences)):
         p = rc.paragraph(sid)
         if p != para:
             para, para_place = p, None
             event = starts.get(p, event)
+            heading = _heading(rc, sid, heading)
         lead = _paragraph_place(rc, sid)
         if lead is not None:
             para_place = lead
         if para_place is not None:
             out[sid] = (para_place, para_rule)
+        elif heading is not None:
+            out[sid] = (heading, head_rule)
         elif event is not None:
             out[sid] = (event, event_rule)
     rc.ctx.memo["relate.scopes"] = out
     return out
+
+
+def _heading(rc: RelContext, sid: int, current):
+    """The place of a heading line (`二、X片区`, `(三)X新区篇`: a numbered line that is a place and a
+    few words); a numbered line that names none ends the current one."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    sent = rc.doc.sentences[sid]
+    mark = lex.pattern("located.section_mark").match(text, sent.start)
+    chain = _chain_end(rc.spans(sid, PLACES), mark.end())
+    line_end = text.find("\n", sent.start)
+    line_end = len(text) if line_end < 0 else line_end
+    if mark.end() == sent.start:
+        return current  # an unnumbered line (a site's name, a caption) is no heading
+    if chain is not None and lex.pattern("located.heading").fullmatch(text, chain.end, line_end) \
+            and rc.level(rc.res.key_of(chain)) != "country":
+        return rc.res.key_of(chain)
+    return None
 
 
 def _event_place(rc: RelContext, sid: int):
@@ -62,24 +83,25 @@ def _event_place(rc: RelContext, sid: int):
             j -= 1
         opener = text[places[j].start - 1] if places[j].start > sent.start else ","
         at = opener in lex.words("at_prep")
-        if (at or opener in ",;:") and (m.group("held") or m.group("with" if at else "own")):
+        if (at or opener in ",;:") and (m.group("held") or m.group("with" if at else "own")) \
+                and rc.level(rc.res.key_of(p)) != "country":
             return rc.res.key_of(p)
     return None
 
 
 def _paragraph_place(rc: RelContext, sid: int):
-    """The place of a sentence that opens with `在X,` (在佛山,…), the innermost of a chain."""
+    """The place of a sentence that opens with `在X,` (在佛山,…) or `(一、)X:`, the innermost of a
+    chain of places."""
     lex, text = rc.ctx.lex, rc.ctx.text
     sent = rc.doc.sentences[sid]
-    if text[sent.start:sent.start + 1] not in lex.words("at_prep"):
-        return None
     places = rc.spans(sid, PLACES)
-    last, pos = None, sent.start + 1
-    for p in places:
-        if p.start != pos:
-            break
-        last, pos = p, p.end
-    if last is not None and lex.pattern("located.paragraph_lead").match(text, last.end):
+    if text[sent.start:sent.start + 1] in lex.words("at_prep"):
+        last = _chain_end(places, sent.start + 1)
+        follows = lex.pattern("located.paragraph_lead")
+    else:
+        last = _chain_end(places, lex.pattern("located.section_mark").match(text, sent.start).end())
+        follows = lex.pattern("located.colon_lead")
+    if last is not None and follows.match(text, last.end) and rc.level(rc.res.key_of(last)) != "country":
         return rc.res.key_of(last)
     return None
 
@@ -87,10 +109,10 @@ def _paragraph_place(rc: RelContext, sid: int):
 def in_scope(rc: RelContext) -> Iterator[Fact]:
     """Projects in the scope of an event or a `在X,` paragraph lie in its place; in a paragraph's scope
     also the institutions it names (a project's research centre), unless a body's name placed them."""
-    para_rule = rc.ctx.lex.rule("located.paragraph_lead")
+    local = (rc.ctx.lex.rule("located.paragraph_lead"), rc.ctx.lex.rule("located.heading"))
     bodies = {f.subject for f in rc.facts("facts.locatedIn") if f.rule in _BODY_RULES}
     for sid, (place, rule) in sorted(scopes(rc).items()):
-        for s in rc.spans(sid, _SCOPED + (("Organization",) if rule == para_rule else ())):
+        for s in rc.spans(sid, _SCOPED + (("Organization",) if rule in local else ())):
             key = rc.res.key_of(s)
             if key != place and key not in bodies:
                 yield rc.fact(key, "locatedIn", place, rule, sid)

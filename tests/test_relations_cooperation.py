@@ -42,3 +42,8 @@ def test_the_parties_of_an_agreement_title():
 def test_a_title_that_is_no_cooperation_pairs_nothing():
     got = cooperation("会议学习了《长安区人民政府·西北工业大学年度工作报告》。")
     assert not got
+
+
+def test_a_bare_gongsi_in_a_firms_release_is_the_firm():
+    got = cooperation("甲乙新能源科技股份有限公司今日发布公告,公司与宜宾市人民政府签署投资协议。")
+    assert frozenset(("甲乙新能源科技股份有限公司", "宜宾市人民政府")) in got

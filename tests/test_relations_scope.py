@@ -331,3 +331,15 @@ def test_a_countrys_name_is_no_scope():
     facts = located("中国机械工程\n10个项目落户湖南。\n一、中国\n甲乙电子产业园项目签约。\n在中国,丙丁物流中心项目开工。")
     scoped = ("rel.locatedIn.heading", "rel.locatedIn.paragraph", "rel.locatedIn.event")
     assert not any(o == "中国" for _, o, rule in facts if rule in scoped)
+
+
+def test_a_project_built_in_a_place_lies_there():
+    text = "公司与宜宾市人民政府签署投资协议,将在宜宾市叙州区投资建设宁德时代宜宾动力电池生产基地项目。"
+    facts = located(text)
+    assert ("宁德时代宜宾动力电池生产基地项目", "叙州区", "rel.locatedIn.built_in") in facts
+
+
+def test_a_project_named_after_two_places_lies_in_the_last():
+    text = "山东省与甲乙集团签署协议。甲乙集团在深圳签约,代表团考察了青岛甲乙深圳研发基地项目。山东省加快发展。"
+    facts = pairs(located(text))
+    assert ("青岛甲乙深圳研发基地项目", "深圳市") in facts

@@ -201,7 +201,7 @@ PATTERN_IDS = frozenset((
     "industry.scope_slot", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
     "located.county_tail", "located.local_firms", "focal_zone.breadcrumb",
     "industry.product", "located.venue_hint", "located.settle_hint", "located.section_mark", "located.colon_lead",
-    "located.heading",
+    "located.heading", "located.build_object", "coop.company_ref",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -223,3 +223,15 @@ def listed(rc: RelContext, spans: list[Span], pos: int, leftwards: bool) -> list
             pos = item.end + len(join) if join else -1
         if join is None:
             return out
+
+
+def chain_end(places: list[Span], at: int) -> Span | None:
+    """The last of the places that follow each other from position at (鄂城区|樊口街道|宏泰产业园)."""
+    last = None
+    for p in places:
+        if p.start < at:
+            continue
+        if p.start != at:
+            break
+        last, at = p, p.end
+    return last

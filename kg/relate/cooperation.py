@@ -57,12 +57,26 @@ def _with_partner(rc: RelContext, sid: int, spans: list[Span], triggers: list[st
             subjects = [rc.res.key_of(s) for s in listed_before(rc, sid, before[-1].end) if s.type in _PARTIES] \
                 or [rc.res.key_of(before[-1])]
         else:
-            subjects = [rc.focal_zone]
+            subjects = [_company_ref(rc, sid, pos - len(m.group(0))) or rc.focal_zone]
         for subj in subjects:
             for p in partners:
                 obj = rc.res.key_of(p)
                 if subj and obj and subj != obj:
                     yield rc.fact(subj, "cooperatesWith", obj, rule, sid)
+
+
+def _company_ref(rc: RelContext, sid: int, pos: int):
+    """`公司与X签署` in a firm's release: the bare 公司 (该公司, 本公司) before pos is the first firm
+    the text names."""
+    text, sent = rc.ctx.text, rc.doc.sentences[sid]
+    clause = clause_start(text, sent.start, pos)
+    if not rc.ctx.lex.pattern("coop.company_ref").fullmatch(text, clause, pos):
+        return None
+    for k in range(sid + 1):
+        firm = next((s for s in rc.by_sid.get(k, []) if s.type == "Enterprise"), None)
+        if firm is not None:
+            return rc.res.key_of(firm)
+    return None
 
 
 def _listed_after(rc: RelContext, spans: list[Span], pos: int) -> list[Span]:

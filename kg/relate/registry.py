@@ -29,6 +29,7 @@ RULES: dict[str, Step] = {
     "locatedIn.trigger": Step("located:located_by_trigger", _RESOLVED, ("facts.locatedIn",)),
     "locatedIn.scope": Step("scope:in_scope", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),
     "locatedIn.venue": Step("scope:at_venue", _RESOLVED, ("facts.locatedIn",)),
+    "locatedIn.builtIn": Step("scope:built_in", _RESOLVED, ("facts.locatedIn",)),
     "locatedIn.focalZone": Step("located:in_focal_zone", _RESOLVED + ("facts.cooperatesWith", "facts.locatedIn"),
                                 ("facts.locatedIn",)),
     "locatedIn.focalRegion": Step("scope:in_focal_region", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Fact, Span
-from .context import PLACES, RelContext, listed_before
+from .context import PLACES, RelContext, chain_end, listed_before
 from .located import zone_entry
 
 _SCOPED = ("Project",)
@@ -55,7 +55,7 @@ def _heading(rc: RelContext, sid: int, current):
     lex, text = rc.ctx.lex, rc.ctx.text
     sent = rc.doc.sentences[sid]
     mark = lex.pattern("located.section_mark").match(text, sent.start)
-    chain = _chain_end(rc.spans(sid, PLACES), mark.end())
+    chain = chain_end(rc.spans(sid, PLACES), mark.end())
     line_end = text.find("\n", sent.start)
     line_end = len(text) if line_end < 0 else line_end
     if mark.end() == sent.start:
@@ -96,10 +96,10 @@ def _paragraph_place(rc: RelContext, sid: int):
     sent = rc.doc.sentences[sid]
     places = rc.spans(sid, PLACES)
     if text[sent.start:sent.start + 1] in lex.words("at_prep"):
-        last = _chain_end(places, sent.start + 1)
+        last = chain_end(places, sent.start + 1)
         follows = lex.pattern("located.paragraph_lead")
     else:
-        last = _chain_end(places, lex.pattern("located.section_mark").match(text, sent.start).end())
+        last = chain_end(places, lex.pattern("located.section_mark").match(text, sent.start).end())
         follows = lex.pattern("located.colon_lead")
     if last is not None and follows.match(text, last.end) and rc.level(rc.res.key_of(last)) != "country":
         return rc.res.key_of(last)
@@ -130,22 +130,12 @@ def at_venue(rc: RelContext) -> Iterator[Fact]:
             continue
         at = sent.start + m.end()
         places = [p for p in rc.spans(sid, PLACES) if p.start >= at]
-        venue = _chain_end(places, at)
+        venue = chain_end(places, at)
         if venue is None or not lex.pattern("located.venue_verb").match(text, venue.end):
             continue
         for s in listed_before(rc, sid, sent.start + m.start()):
             if s.type in _AT_VENUE:
                 yield rc.fact(rc.res.key_of(s), "locatedIn", rc.res.key_of(venue), rule, sid)
-
-
-def _chain_end(places: list[Span], at: int) -> Span | None:
-    """The last of the places that follow each other from position at (鄂城区|樊口街道|宏泰产业园)."""
-    last = None
-    for p in places:
-        if p.start != at:
-            break
-        last, at = p, p.end
-    return last
 
 
 def in_focal_region(rc: RelContext) -> Iterator[Fact]:
@@ -185,9 +175,9 @@ def _named_after_region(rc: RelContext, placed: set, inside: tuple) -> Iterator[
         if key in placed or any(f in rc.entities[key].name for f in inside):
             continue
         name = rc.entities[key].name
-        found = [(name.find(f), -len(f), k) for f, k in regions if f in name]
-        if found:
-            yield rc.fact(key, "locatedIn", min(found)[2], "rel.locatedIn.project_region", rc.first_sid(key))
+        found = [(name.rfind(f), len(f), k) for f, k in regions if f in name]
+        if found:  # the last place named: X公司宜宾基地 is in 宜宾, whatever X's home
+            yield rc.fact(key, "locatedIn", max(found)[2], "rel.locatedIn.project_region", rc.first_sid(key))
 
 
 def _chain_forms(rc: RelContext, region) -> tuple[str, ...]:
@@ -240,3 +230,21 @@ def _above(lex, name: str) -> list[str]:
         entry = lex.regions_by_name.get(name)
         name = entry.host if entry is not None else ""
     return out
+
+
+def built_in(rc: RelContext) -> Iterator[Fact]:
+    """`在X(Y区)投资建设P项目`: the project built after the place lies in it (the innermost of a
+    chain of places)."""
+    lex, text = rc.ctx.lex, rc.ctx.text
+    verb, rule = lex.pattern("located.build_object"), lex.rule("located.build_object")
+    at = lex.words("at_prep")
+    for sid, spans in sorted(rc.by_sid.items()):
+        places = [s for s in spans if s.type in PLACES]
+        for p in places:
+            if text[p.start - 1:p.start] not in at:
+                continue
+            place = chain_end(places, p.start)
+            m = verb.match(text, place.end)
+            project = next((s for s in spans if m and s.start == m.end() and s.type == "Project"), None)
+            if project is not None:
+                yield rc.fact(rc.res.key_of(project), "locatedIn", rc.res.key_of(place), rule, sid)

@@ -48,7 +48,7 @@ def _by_default(rc: RelContext, default: set, specific: dict) -> Iterator[Fact]:
     here = {ikey for (a, ikey) in specific if a == area}
     done = set()
     for ikey, sid in sorted(default, key=lambda x: (x[1], x[0])):
-        if ikey not in done and (ikey not in elsewhere or ikey in here):
+        if ikey not in done and ikey not in elsewhere and ikey not in here:  # `here`: already given
             done.add(ikey)
             yield rc.fact(area, "developsIndustry", ikey, rule, rc.first_sid(ikey))
 

@@ -178,6 +178,8 @@ TRIGGER_ROLES = frozenset((
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb",
     "post_qualifier", "post_body", "post_level", "post_org", "body_ref", "name_follower",
+    # relations: scopes and containment (kg/relate)
+    "province_zone_kind", "zone_rank", "coop_joiner",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -190,6 +192,17 @@ PATTERN_IDS = frozenset((
     "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
     "official.author_note", "official.dotted_name", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
+    # relations: document structure, scopes and containment (kg/relate)
+    "located.lead_event", "located.visit_before", "located.visit_after", "located.body_rest", "located.bare_body",
+    "located.event_word", "located.event_after", "located.paragraph_lead", "located.venue", "located.venue_verb",
+    "located.organiser", "located.part_of_zone", "located.body_lead", "located.city_name",
+    "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
+    "located.region_firms", "located.visit_object", "located.firm_region",
+    "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
+    "industry.scope_slot", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
+    "located.county_tail", "located.local_firms", "focal_zone.breadcrumb",
+    "industry.product", "located.venue_hint", "located.settle_hint", "located.section_mark", "located.colon_lead",
+    "located.heading", "located.build_object", "coop.company_ref",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

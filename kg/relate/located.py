@@ -6,26 +6,43 @@ from typing import Iterator
 
 from ..model import Fact
 from ..text import fold_name
-from .context import RelContext
+from .context import RelContext, zone_rank
+
+_BODY_RULES = ("rel.locatedIn.body", "rel.locatedIn.bare_body")
+_SCOPE_RULES = ("rel.locatedIn.event", "rel.locatedIn.paragraph", "rel.locatedIn.venue", "rel.locatedIn.heading")
 
 
 def zone_host(rc: RelContext) -> Iterator[Fact]:
-    """A zone lies in its host region (lexicon) or in the region its name starts with, when the
-    document mentions that region; also in the region's province when that is mentioned."""
+    """A zone lies in its host region (lexicon) or in the region its name starts with or names a
+    part after (X自贸区长沙片区), when the document mentions it; a national new area (administered by
+    its province) also in the mentioned regions above that."""
     lex = rc.ctx.lex
     regions = {rc.entities[k].name: k for k in rc.keys("Region")}
     for key in rc.keys("Zone"):
-        targets = _host_names(rc, key, regions)
+        entry = zone_entry(lex, rc.entities[key].name)
+        every = entry is not None and entry.zone_kind in lex.words("province_zone_kind")
         seen = set()
-        for t in list(targets):
-            r_entry = lex.regions_by_name.get(t)
-            while r_entry is not None and r_entry.host:
-                targets.append(r_entry.host)
-                r_entry = lex.regions_by_name.get(r_entry.host)
-        for t in targets:
-            if t in regions and t not in seen:
-                seen.add(t)
-                yield rc.fact(key, "locatedIn", regions[t], "rel.locatedIn.host", rc.first_sid(key))
+        for t in _host_names(rc, key, regions):
+            for name in _up_the_chain(lex, t) if every else (t,):
+                if name in regions and name not in seen:
+                    seen.add(name)
+                    yield rc.fact(key, "locatedIn", regions[name], "rel.locatedIn.host", rc.first_sid(key))
+
+
+def zone_entry(lex, name: str):
+    """The listed zone a name denotes with its host region (a user lexicon entry of the same name
+    without a host does not hide it)."""
+    return next((e for e in lex.surfaces.get(name, ()) if e.type == "Zone" and e.host), None)
+
+
+def _up_the_chain(lex, name: str) -> Iterator[str]:
+    """A region and the regions above it (division lexicon)."""
+    seen = set()
+    while name and name not in seen:
+        seen.add(name)
+        yield name
+        entry = lex.regions_by_name.get(name)
+        name = entry.host if entry is not None else ""
 
 
 def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
@@ -34,10 +51,15 @@ def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
     lex = rc.ctx.lex
     ent = rc.entities[key]
     targets = []
-    entry = lex.lookup(ent.name)
-    if entry is not None and entry.type == "Zone" and entry.host:
+    entry = zone_entry(lex, ent.name)
+    if entry is not None:
         targets.append(entry.host)
     inner = any(ent.name.startswith(rc.entities[z].name) for z in rc.keys("Zone") if z != key)
+    part = lex.pattern("located.part_of_zone")
+    named_part = [rname for rname, rkey in regions.items() for f in rc.forms(rkey) + rc.short_forms(rkey)
+                  if (at := ent.name.find(f, 1)) > 0 and part.fullmatch(ent.name, at + len(f))]
+    if named_part:
+        return named_part[:1]  # 湖南自贸区长沙片区 lies in 长沙市, not where its parent zone is
     for rname in regions:
         r_entry = lex.regions_by_name.get(rname)
         forms = {rname, *(r_entry.aliases if r_entry else ())}
@@ -53,8 +75,8 @@ def _host_names(rc: RelContext, key, regions: dict) -> list[str]:
 
 def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
     """Local things of a document about one zone lie in that zone: its sub-parks, projects,
-    enterprises and bodies, unless their name ties them to the nation or another place, or the
-    zone cooperates with them (the cooperatesWith rule's facts)."""
+    enterprises and bodies, unless their name ties them to the nation or another place, or they
+    are not its contents (`_not_contents`)."""
     if rc.focal_zone is None:
         return
     lex = rc.ctx.lex
@@ -64,13 +86,80 @@ def in_focal_zone(rc: RelContext) -> Iterator[Fact]:
         e = lex.regions_by_name.get(n)
         if e:
             region_forms |= set(e.aliases)
-    partners = {f.object for f in rc.facts("facts.cooperatesWith") if f.subject == rc.focal_zone}
+    excluded = _not_contents(rc)
     for key, ent in rc.entities.items():
         if key == rc.focal_zone or ent.type not in {"Zone", "Enterprise", "Organization", "Project"}:
             continue
-        if key in partners:
-            continue  # a partner the zone works with is not thereby in the zone
-        yield from _in_focal_zone(rc, key, region_names, region_forms)
+        if key not in excluded:
+            yield from _in_focal_zone(rc, key, region_names, region_forms)
+
+
+def _not_contents(rc: RelContext) -> set:
+    """What a document about a zone names that is not in it: partners it cooperates with, bodies
+    and things that earlier rules placed elsewhere (by name, event, paragraph, venue), zones it is
+    stated to lie in, the organisers of its event (`由A、B联合举办`), its siblings in a list
+    (`A、B(focal)、C等N个园`), zones of a larger kind (a 集聚区 around an 产业园), firms and bodies
+    named only inside project names, and groups that invest in its parks (X集团 of X集团Y产业园)."""
+    focal, lex = rc.focal_zone, rc.ctx.lex
+    out = {f.object for f in rc.facts("facts.cooperatesWith") if f.subject == focal}
+    for f in rc.facts("facts.locatedIn"):
+        if f.subject == focal:
+            out.add(f.object)  # the focal zone lies in it
+        elif f.rule in _BODY_RULES or (f.rule in _SCOPE_RULES and f.object != focal):
+            out.add(f.subject)
+    out |= _organisers(rc) | _siblings(rc) | rc.only_inside_projects() | _parent_groups(rc)
+    rank = zone_rank(lex, rc.entities[focal].name)
+    out |= {k for k in rc.keys("Zone") if zone_rank(lex, rc.entities[k].name) > rank
+            and not lex.pattern("located.container").search(rc.entities[k].name)}
+    return out
+
+
+def _organisers(rc: RelContext) -> set:
+    """The parties of `由A、B、C联合举办/主办`: they run an event of the zone, they are not in it."""
+    pattern, out = rc.ctx.lex.pattern("located.organiser"), set()
+    for sid, sent in enumerate(rc.doc.sentences):
+        for m in pattern.finditer(sent.text):
+            lo, hi = sent.start + m.start(1), sent.start + m.end(1)
+            out |= {rc.res.key_of(s) for s in rc.spans(sid) if lo <= s.start and s.end <= hi}
+    return out
+
+
+def _parent_groups(rc: RelContext) -> set:
+    """A group whose name opens the name of a park or project of the text (X集团 of X集团Y产业园):
+    it invests there, its seat is elsewhere."""
+    groups = rc.ctx.lex.words("company_group")
+    names = [rc.entities[k].name for t in ("Project", "Zone") for k in rc.keys(t)]
+    out = set()
+    for key in rc.keys("Enterprise"):
+        name = rc.entities[key].name
+        group = next((g for g in groups if name.endswith(g)), None)
+        stem = name[:-len(group)] if group else ""
+        if len(stem) >= 2 and any(other.startswith(stem) and len(other) > len(name) for other in names):
+            out.add(key)  # X集团 of X集团汨罗产业园 and of X汨罗产业园
+    return out
+
+
+def _siblings(rc: RelContext) -> set:
+    """Zones listed with the focal zone (A、B、C joined by 、): its peers, not its parts."""
+    text, out = rc.ctx.text, set()
+    joins = ("、",) + rc.ctx.lex.words("conjunction")
+    for sid, spans in rc.by_sid.items():
+        zones = [s for s in spans if s.type == "Zone"]
+        keys = [rc.res.key_of(s) for s in zones]
+        if rc.focal_zone not in keys:
+            continue
+        run = [keys[0]]
+        for prev, cur, key in zip(zones, zones[1:], keys[1:]):
+            if text[prev.end:cur.start] in joins:
+                run.append(key)
+                continue
+            if rc.focal_zone in run:
+                out |= set(run)
+            run = [key]
+        if rc.focal_zone in run:
+            out |= set(run)
+    out.discard(rc.focal_zone)
+    return out
 
 
 def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: set[str]) -> Iterator[Fact]:
@@ -86,11 +175,13 @@ def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: s
         yield rc.fact(rc.focal_zone, "locatedIn", key, lex.rule("located.container"), rc.first_sid(key))
         return
     local = name.startswith(focal_name)
-    if not local and _foreign_prefix(lex, name, focal_name, rc):
+    if not local and ent.type != "Project" and _foreign_prefix(lex, name, focal_name, rc):
+        # an investor's home in a project's name (宁波X配件项目) does not take the project there
         return
     if ent.type == "Organization" and not local and (
             any(name.startswith(f) for f in region_forms) or any(f in name[:8] for f in region_forms)):
-        yield from _named_region(rc, key, region_names)
+        if not lex.pattern("located.zone_body").search(name):  # X经济区管委会 is its zone's, not the city's
+            yield from _named_region(rc, key, region_names)
         return
     if ent.type == "Zone" and not local and _peer_zone(lex, name, region_forms):
         return  # 合肥经开区 in a text about 合肥高新区: a peer, not a part
@@ -103,11 +194,12 @@ def _in_focal_zone(rc: RelContext, key, region_names: list[str], region_forms: s
 
 
 def _national(lex, ent) -> bool:
-    """A listed national zone or body, or a name that ties it to the nation (国家, 中科)."""
+    """A listed national zone or body, or a body or zone whose name ties it to the nation (国家, 中科);
+    a firm named so (中科X科技) is a local firm."""
     entry = lex.lookup(ent.name)
     if entry is not None and entry.type in {"Zone", "Organization"} and entry.priority < 100:
         return True  # a listed national zone or body has its own place
-    return ent.name.startswith(lex.words("national_prefix")) and ent.type != "Project"
+    return ent.name.startswith(lex.words("national_prefix")) and ent.type in ("Organization", "Zone")
 
 
 def _peer_zone(lex, name: str, region_forms: set[str]) -> bool:

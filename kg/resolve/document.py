@@ -61,7 +61,9 @@ class DocResolver:
 
     def _find_focal_zone(self) -> Span | None:
         """The zone the text is about: the zone named most, counting its short and full forms as one,
-        three more if the title names it, and the bare references of its kind (高新区)."""
+        three more if the title names it, and the bare references of its kind (高新区). Zones named
+        only inside a project's name do not count; when the lead (headline and first sentence) is
+        about a region (X政府工作报告, 到X调研), a zone it does not name must be named three times."""
         counts, first, forms = self._zone_counts()
         title = self.doc.metadata.get("title", "")
         refs = Counter(s.text for s in self.spans if s.rule == self.ref_rule)
@@ -76,18 +78,27 @@ class DocResolver:
         if n < 2 or (self.lex.pattern("focal_zone.area_title").search(title)
                      and not any(form in title for form in forms[name])):
             return None  # a text about a whole city or province (全市, 我省) that names some zones
+        lead = title + "".join(s.text for s in lead_sentences(self.doc))
+        if n < 3 and not any(form in lead for form in forms[name]) and (
+                self.lex.pattern("focal_zone.region_lead").search(lead)
+                or lead_event_regions(self.doc, self.spans, self.lex)):
+            return None  # a report about a region that names a platform twice in passing
         return first[name]
 
     def _zone_counts(self) -> tuple[Counter, dict, dict]:
         """Mentions per zone name (short and full forms of a kind together), the first mention of
-        each, and the forms each name was written in."""
+        each, and the forms each name was written in; a zone inside a project's name is no mention."""
         counts: Counter = Counter()
         first: dict[str, Span] = {}
+        written: dict[str, set] = {}
+        projects = [(s.start, s.end) for s in self.spans if s.type == "Project"]
         for s in self.spans:
-            if s.type == "Zone" and s.rule != self.ref_rule:
+            if s.type == "Zone" and s.rule != self.ref_rule and not any(
+                    a <= s.start and s.end <= b and (a, b) != (s.start, s.end) for a, b in projects):
                 counts[s.name] += 1
                 first.setdefault(s.name, s)
-        forms = {name: {name} for name in counts}
+                written.setdefault(s.name, set()).add(s.text)
+        forms = {name: {name} | written[name] for name in counts}
         for short in list(counts):
             full = self.kinds.expand(short, counts)
             if full:  # 长沙经开区 and 长沙经济技术开发区 count as one zone
@@ -211,6 +222,8 @@ class DocResolver:
                 continue
             inner = by_start.get(end + m.end())
             if inner and text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
+                if etype == "Zone" and not _abbreviates(inner[1][1], name):
+                    continue  # X产业园(Y经开区Z飞地园): the zone it lies in, not another name (kg.relate.containment)
                 remap.setdefault((etype, inner[1][1]), name)
             elif m.group(1):
                 close = text.find(")", end, end + 20)
@@ -258,6 +271,34 @@ class DocResolver:
 
     def key_of(self, span: Span):
         return self.span_key.get((span.start, span.end))
+
+
+def lead_sentences(doc: Document, n: int = 2, lex: Lexicon | None = None) -> list:
+    """The first n sentences with some text (four or more Chinese characters): the headline and the
+    first sentence; with a lexicon, breadcrumb lines (首页 > 新闻 > 镇江) are no text."""
+    crumb = lex.pattern("focal_zone.breadcrumb") if lex is not None else None
+    out = []
+    for sent in doc.sentences:
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in sent.text) >= 4 and not (crumb and crumb.search(sent.text)):
+            out.append(sent)
+            if len(out) == n:
+                break
+    return out
+
+
+def lead_event_regions(doc: Document, spans: list[Span], lex: Lexicon) -> list[Span]:
+    """The region mentions of the lead in an event, visit or report frame (`X召开/举行`,
+    `X政府工作报告`, `到X调研`, `在X举行`): the place a text about a region is about."""
+    text = doc.text
+    event, before, visit = (lex.pattern(p) for p in ("located.lead_event", "located.visit_before", "located.visit_after"))
+    lead = lead_sentences(doc, lex=lex)
+    found = []
+    for s in spans:
+        if s.type != "Region" or not any(sent.start <= s.start < sent.end for sent in lead):
+            continue
+        if event.match(text, s.end) or (before.search(text, max(0, s.start - 2), s.start) and visit.match(text, s.end)):
+            found.append(s)
+    return found
 
 
 def _abbreviates(short: str, full: str) -> bool:

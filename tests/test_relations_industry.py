@@ -1,0 +1,126 @@
+"""developsIndustry by the area of each mention (stated, purpose clause, paragraph, glued, 我省,
+list heads) and inIndustry; sentences written for these tests, with a user lexicon for entities
+the extractors may not find yet."""
+
+from __future__ import annotations
+
+from relhelp import pairs, relation as facts
+
+
+PARKS = "东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n西湖科技园\tZone\t"
+
+
+def test_a_purpose_clause_gives_its_industry_to_the_area_of_the_next_clause(tmp_path):
+    text = ("北湖人工智能产业园授牌仪式举行。为更好支撑机器人产业发展,武侯区全力打造东湖人工智能产业集聚区。"
+            "北湖人工智能产业园将发展智能制造。北湖人工智能产业园再创佳绩。")
+    got = facts(text, "developsIndustry", tmp_path, PARKS)
+    assert ("武侯区", "机器人", "rel.developsIndustry.purpose") in got
+    assert ("北湖人工智能产业园", "机器人") not in pairs(got)   # another area's industry
+    assert ("北湖人工智能产业园", "智能制造") in pairs(got)      # its own, by default
+
+
+def test_each_park_of_a_list_head_develops_its_industry(tmp_path):
+    text = ("东湖区打造东湖人工智能产业集聚区。在核心区内,首批建设南湖人工智能产业园、北湖人工智能产业园、"
+            "西湖科技园等3个人工智能特色产业园。")
+    got = facts(text, "developsIndustry", tmp_path, PARKS)
+    for park in ("南湖人工智能产业园", "北湖人工智能产业园", "西湖科技园"):
+        assert (park, "人工智能", "rel.developsIndustry.list_head") in got
+
+
+def test_a_list_without_a_count_and_zone_head_gives_no_list_head_industry(tmp_path):
+    got = facts("首批建设南湖人工智能产业园、西湖科技园,人工智能企业加快集聚。", "developsIndustry", tmp_path, PARKS)
+    assert ("西湖科技园", "人工智能") not in pairs(got)
+
+
+def test_each_paragraph_opening_with_a_place_develops_its_industries():
+    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。广东省加快发展。广东省领导出席。\n"
+            "在佛山,美的智能家电产业园项目正式开工,推动佛山大健康产业发展。\n"
+            "在清远,32个项目集中动工,涵盖能源、日化、医药等多个领域。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert {("佛山市", "大健康"), ("清远市", "医药")} <= got
+    assert ("广东省", "大健康") not in got and ("清远市", "大健康") not in got
+
+
+def test_an_area_glued_before_an_industry_develops_it():
+    got = facts("近年来,安徽集成电路产业异军突起。合肥高新区加快培育新兴产业,光伏产业尤为迅猛。合肥高新区再创佳绩。",
+                "developsIndustry")
+    assert ("安徽省", "集成电路", "rel.developsIndustry.glued") in got
+    assert ("合肥高新技术产业开发区", "光伏") in pairs(got)
+    assert ("安徽省", "光伏") not in pairs(got)
+
+
+def test_wo_sheng_counts_for_the_one_province_a_text_names():
+    text = ("河南发文推进新兴产业链发展\n我省新兴产业链发展将迎来新机遇。河南省人民政府办公厅发布通知,"
+            "重点推进新型显示、生物医药、节能环保等10个新兴产业链发展。我省将实行链长制。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert {("河南省", "新型显示"), ("河南省", "生物医药"), ("河南省", "节能环保")} <= got
+
+
+def test_a_visited_firms_industries_are_not_the_regions():
+    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司强化新能源项目规划建设。"
+            "湖州市大力发展生物医药产业。湖州市加快发展。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert ("湖州市", "生物医药") in got
+    assert ("湖州市", "新能源") not in got
+
+
+def test_a_zone_named_only_inside_a_project_name_develops_nothing_by_its_name():
+    got = pairs(facts("投资最高的是长江精准医学产业基地项目,长江精准医学产业基地项目将引入研究院。", "developsIndustry"))
+    assert not any(s.endswith("产业基地") for s, _ in got)
+
+
+# ---------------------------------------------------------------- inIndustry
+
+def test_an_industry_qualified_list_puts_its_firms_in_the_industry():
+    got = facts("甲乙公司参加。宁德时代、比亚迪等新能源龙头企业加快布局。", "inIndustry")
+    assert {("宁德时代", "新能源", "rel.inIndustry.list"), ("比亚迪", "新能源", "rel.inIndustry.list")} <= got
+
+
+def test_the_registered_scope_word_before_a_legal_form_names_no_industry(tmp_path):
+    lexicon = "丙丁软件\tEnterprise\t\n软件\tIndustry\t"
+    got = pairs(facts("两江新区发展新材料产业和软件产业。重庆甲乙新材料有限公司扩产。丙丁软件加快发展。",
+                      "inIndustry", tmp_path, lexicon))
+    assert ("重庆甲乙新材料有限公司", "新材料") not in got
+    assert ("丙丁软件", "软件") in got
+
+
+def test_an_investor_works_in_the_industry_of_its_project(tmp_path):
+    lexicon = "思源医疗机器人项目\tProject\t\n医疗机器人\tIndustry\t"
+    text = "两江新区发展医疗机器人。思源医疗机器人项目签约额3亿元,投资方为重庆思源科技有限公司。"
+    got = facts(text, "inIndustry", tmp_path, lexicon)
+    assert ("重庆思源科技有限公司", "医疗机器人", "rel.inIndustry.investor") in got
+
+
+def test_a_firm_works_in_the_industry_of_its_unit(tmp_path):
+    lexicon = "飞扬\tEnterprise\t\n飞扬家电全球研发中心\tOrganization\t\n家电\tIndustry\t"
+    got = facts("飞扬家电全球研发中心入驻园区,家电产业加快集聚。飞扬表示将扩大投资。", "inIndustry", tmp_path, lexicon)
+    assert ("飞扬", "家电", "rel.inIndustry.project") in got
+
+
+def test_in_a_text_about_a_region_a_sentence_about_one_firm_gives_its_industries(tmp_path):
+    lexicon = "甲乙集团有限公司\tEnterprise\t"
+    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司瞄准高端化方向,做强新能源产业。"
+            "湖州市大力发展生物医药产业。")
+    got = facts(text, "inIndustry", tmp_path, lexicon)
+    assert ("甲乙集团有限公司", "新能源", "rel.inIndustry.firm_sentence") in got
+    assert ("甲乙集团有限公司", "生物医药") not in pairs(got)
+
+
+def test_a_region_named_only_in_the_breadcrumb_is_no_home_region():
+    text = ("项目招引春潮涌动\n您现在的位置:首页 > 开发区新闻 > 镇江 > 文字新闻\n"
+            "全市上下围绕项目攻坚年行动招商。全市一批项目签约落户,涵盖金融、文化旅游等多个领域。全市再创佳绩。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert not any(s == "镇江市" for s, _ in got)
+
+
+def test_quan_shi_counts_for_the_one_city_the_text_names():
+    text = ("项目招引春潮涌动\n宜兴市举行项目集中签约仪式。全市上下围绕项目攻坚年行动招商。"
+            "全市一批项目签约落户,涵盖金融、文化旅游等多个领域。")
+    got = pairs(facts(text, "developsIndustry"))
+    assert ("宜兴市", "金融") in got
+
+
+def test_a_firm_with_an_industry_technology_works_in_it(tmp_path):
+    got = facts("西咸新区加快发展。天声科技智能语音技术再获大奖。西咸新区再创佳绩。", "inIndustry", tmp_path,
+                "天声科技\tEnterprise\t\n智能语音\tIndustry\t")
+    assert ("天声科技", "智能语音", "rel.inIndustry.product") in got

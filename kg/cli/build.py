@@ -88,16 +88,35 @@ class ProgressBar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=round(p.bytes_total / 2**20, 2), unit="MB", file=sys.stderr, leave=True,
-                            dynamic_ncols=True, mininterval=0.2,
-                            bar_format="{desc} |{bar}| {n:.1f}/{total:.1f} MB [{elapsed}<{remaining}, {rate_fmt}]")
+            total = p.bytes_total / 2**20
+            digits = 2 if total < 10 else 1
+            self.bar = tqdm(total=total, unit="MB", file=sys.stderr, leave=True, mininterval=0.2, **_width(),
+                            desc=f"{p.done}/{p.total} documents", initial=0,
+                            bar_format=f"{{desc}} |{{bar}}| {{n:.{digits}f}}/{{total:.{digits}f}} MB "
+                                       "[{elapsed}<{remaining}, {rate_noinv_fmt}]")
         self.bar.set_description_str(f"{p.done}/{p.total} documents", refresh=False)
-        self.bar.update(round(p.bytes_done / 2**20, 2) - self.bar.n)
+        self.bar.update(p.bytes_done / 2**20 - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _width() -> dict:
+    """Follow the terminal's size; a terminal that reports none (a new pseudo-terminal) gets
+    $COLUMNS x $LINES or 100 x 24 (tqdm hides a bar on a terminal of 0 lines)."""
+    import os
+    import shutil
+
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        size = os.terminal_size((0, 0))
+    if size.columns > 0 and size.lines > 0:
+        return {"dynamic_ncols": True}
+    fallback = shutil.get_terminal_size((100, 24))
+    return {"ncols": fallback.columns, "nrows": fallback.lines}
 
 
 def _not_read(files: list[str], shown: int = 10) -> str:

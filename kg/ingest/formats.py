@@ -66,7 +66,7 @@ def reader(kind: str, path, name: str | None = None) -> Callable:
                          f"not installed (pip install {' '.join(LIBRARIES[kind])})") from None
 
 
-_SENTENCE_END = re.compile(r"[。！？；!?;]+")
+_SENTENCE_END = re.compile(r"[。！？；!?;]+\s*")
 _CELL_SPACE = re.compile(r"\s+")
 
 

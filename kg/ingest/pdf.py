@@ -37,7 +37,7 @@ REPEAT_SHARE = 0.5     # a header or footer is on at least this share of the pag
 _PAGE_NUMBER = re.compile(
     r"[-—–－·•\s]*(?:第\s*)?(?:\d{1,4}|[ivxlc]{1,6})\s*(?:页)?\s*(?:(?:/|／|of|共)\s*\d{1,4}\s*页?)?[-—–－·•\s]*"
     r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.IGNORECASE)
-_RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
+_RADICALS = re.compile(r"[\u2e9f\u2ef3\u2f00-\u2fd5]")   # those with a compatibility mapping (NFKC)
 _JUNK = str.maketrans({"\ufffe": None, "\x02": None, "\x00": None})
 
 

@@ -374,16 +374,27 @@ def test_missing_library_is_one_line_per_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("line", ["3", "- 3 -", "— 12 —", "第3页", "第 3 页 共 9 页", "3/9", "Page 3 of 9", "iv"])
 def test_page_number_lines(line):
-    from kg.ingest.pdf import _PAGE_NUMBER
+    from kg.ingest.pdf import page_number
 
-    assert _PAGE_NUMBER.fullmatch(line)
+    assert page_number(line)
 
 
 @pytest.mark.parametrize("line", ["2025年3月", "第三章 总则", "兰州新区", "3月17日"])
 def test_not_page_numbers(line):
-    from kg.ingest.pdf import _PAGE_NUMBER
+    from kg.ingest.pdf import page_number
 
-    assert not _PAGE_NUMBER.fullmatch(line)
+    assert not page_number(line)
+
+
+@pytest.mark.parametrize("info, want", [
+    ({"Title": "关于印发某某方案的通知", "Author": "某某办公室"}, {"title": "关于印发某某方案的通知", "authors": ["某某办公室"]}),
+    ({"Title": "Microsoft Word - 文档1.docx", "Author": "Administrator"}, {}),
+    ({"Title": "  ", "Author": "anonymous"}, {}),
+])
+def test_pdf_metadata_skips_file_names_and_defaults(info, want):
+    from kg.ingest.pdf import _metadata
+
+    assert _metadata(info) == want
 
 
 def test_kangxi_radicals_become_ideographs():

@@ -13,7 +13,8 @@ character. From the boxes:
   across the page break, so a sentence cut by the page break is one sentence;
 - a line whose runs of text are separated by gaps wider than 1.5 characters is a table row:
   its runs are the cells (`formats.row_text`).
-Characters PDF fonts map to Kangxi radicals (⽅ U+2F45 for 方) become the ideographs they stand
+The page-number patterns, and the titles that are a file name or a tool's default, are in
+kg/data/pdf.tsv. Characters PDF fonts map to Kangxi radicals (⽅ U+2F45 for 方) become the ideographs they stand
 for. Pages with images but no text are scans: they are skipped with a warning, and a PDF with no
 text at all is refused (no OCR). A PDF that needs a password, or that PDFium cannot open, is
 refused with the reason.
@@ -24,21 +25,37 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from statistics import median
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..errors import InputError
+from ..data import compile_regex, data_path, read_tsv
+from ..errors import DataFileError, InputError
 from .formats import Raw, row_text
 
 BAND = 0.15            # share of the page height at the top and at the bottom where furniture sits
 REPEAT_SHARE = 0.5     # a header or footer is on at least this share of the pages
-_PAGE_NUMBER = re.compile(
-    r"[-—–－·•\s]*(?:第\s*)?(?:\d{1,4}|[ivxlc]{1,6})\s*(?:页)?\s*(?:(?:/|／|of|共)\s*\d{1,4}\s*页?)?[-—–－·•\s]*"
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.IGNORECASE)
 _RADICALS = re.compile(r"[\u2e9f\u2ef3\u2f00-\u2fd5]")   # those with a compatibility mapping (NFKC)
 _JUNK = str.maketrans({"\ufffe": None, "\x02": None, "\x00": None})
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, tuple[re.Pattern, ...]]:
+    """The patterns of kg/data/pdf.tsv by kind; an unknown kind is an error naming file:line."""
+    path = data_path("pdf.tsv")
+    found: dict[str, list] = {"page_number": [], "no_title": []}
+    for row in read_tsv(path, ("kind", "pattern", "note"), required=("kind", "pattern")):
+        if row["kind"] not in found:
+            raise DataFileError(path, row.line, f"unknown kind {row['kind']!r}")
+        found[row["kind"]].append(compile_regex(path, row, "pattern"))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def page_number(line: str) -> bool:
+    """Whether a line is nothing but a page number."""
+    return any(rx.fullmatch(line) for rx in rules()["page_number"])
 
 
 @dataclass
@@ -187,7 +204,7 @@ def _drop_furniture(pages: list) -> None:
     repeated = {(k, y) for k, ys in seen.items() for y in set(ys) if sum(abs(v - y) <= 1 for v in ys) >= need}
     for lines, height in pages:
         lines[:] = [ln for ln in lines if not _in_band(ln, height) or not (
-            _PAGE_NUMBER.fullmatch(ln.text) or any((_key(ln), y) in repeated for y in (
+            page_number(ln.text) or any((_key(ln), y) in repeated for y in (
                 round(ln.top / 4) - 1, round(ln.top / 4), round(ln.top / 4) + 1)))]
 
 
@@ -250,19 +267,12 @@ def _glue(before: str, after: str) -> str:
     return " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
 
 
-_FILE_NAME_TITLE = re.compile(r"\.(docx?|wps|pdf|txt|rtf)\s*$|^(microsoft word|untitled|无标题|新建)", re.IGNORECASE)
-
-
-_NO_AUTHOR = {"administrator", "admin", "user", "anonymous", "unknown", "author"}
-
-
 def _metadata(info: dict) -> dict:
-    """Title and author from the PDF's document information, when they are not a file name or blank."""
+    """Title and author from the PDF's document information, when they are not a file name or a
+    tool's default (kg/data/pdf.tsv)."""
     meta = {}
-    title = " ".join((info.get("Title") or "").split())
-    if title and not _FILE_NAME_TITLE.search(title):
-        meta["title"] = title
-    author = " ".join((info.get("Author") or "").split())
-    if author and not _FILE_NAME_TITLE.search(author) and author.lower() not in _NO_AUTHOR:
-        meta["authors"] = [author]
+    for key, field in (("title", "Title"), ("authors", "Author")):
+        value = " ".join((info.get(field) or "").split())
+        if value and not any(rx.search(value) for rx in rules()["no_title"]):
+            meta[key] = value if key == "title" else [value]
     return meta

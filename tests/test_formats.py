@@ -400,7 +400,7 @@ def test_pdf_metadata_skips_file_names_and_defaults(info, want):
 def test_kangxi_radicals_become_ideographs():
     from kg.ingest.pdf import _clean
 
-    assert _clean("\u2f45\u2f2f\u2f83\u2eff") == "方工自\u2eff" and _clean("兰州") == "兰州"
+    assert _clean("\u2f45\u2f2f\u2f83\u2ed3\u2ef0\u2e80") == "方工自长龙\u2e80" and _clean("兰州") == "兰州"
 
 
 # ---------------------------------------------------------------------------- discovery

@@ -2,9 +2,11 @@
 
 PDFium gives each page's text in content order with its own line breaks, and a box per
 character. From the boxes:
-- running headers and footers go: a line in the top or bottom 15% of its page whose text (digits
-  masked) comes back at the same height on at least half of the pages (and on two pages at
-  least), and page numbers there (`3`, `- 3 -`, `第3页`, `第 3 页 共 9 页`, `3/9`, `Page 3 of 9`);
+- running headers and footers go: a line of the block at the top or bottom edge of its page (in
+  the outer 15% of the page, set off from the body by a gap of more than 1.5 line pitches) whose
+  text (digits masked) comes back at the same height on at least half of the pages (and on two
+  pages at least), and page numbers there (`3`, `- 3 -`, `第3页`, `第 3 页 共 9 页`, `3/9`,
+  `Page 3 of 9`);
 - lines join into paragraphs: a line starts a new paragraph when it is indented or centred, when
   the line before it ends short of the right margin, after a wider vertical gap, or when either is
   a table row. Lines inside a paragraph join with nothing in between (Chinese breaks lines
@@ -14,8 +16,8 @@ character. From the boxes:
 - a line whose runs of text are separated by gaps wider than 1.5 characters is a table row:
   its runs are the cells (`formats.row_text`).
 The page-number patterns, and the titles that are a file name or a tool's default, are in
-kg/data/pdf.tsv. Characters PDF fonts map to Kangxi radicals (⽅ U+2F45 for 方) become the ideographs they stand
-for. Pages with images but no text are scans: they are skipped with a warning, and a PDF with no
+kg/data/pdf.tsv. Characters PDF fonts map to radicals (⽅ U+2F45 for 方, ⻓ U+2ED3 for 长) become the characters
+they stand for. Pages with images but no text are scans: they are skipped with a warning, and a PDF with no
 text at all is refused (no OCR). A PDF that needs a password, or that PDFium cannot open, is
 refused with the reason.
 """
@@ -37,20 +39,27 @@ from .formats import Raw, row_text
 
 BAND = 0.15            # share of the page height at the top and at the bottom where furniture sits
 REPEAT_SHARE = 0.5     # a header or footer is on at least this share of the pages
-_RADICALS = re.compile(r"[\u2e9f\u2ef3\u2f00-\u2fd5]")   # those with a compatibility mapping (NFKC)
+_RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fd5]")   # radicals: NFKC, then kg/data/pdf.tsv
 _JUNK = str.maketrans({"\ufffe": None, "\x02": None, "\x00": None})
 
 
 @lru_cache(maxsize=1)
-def rules() -> dict[str, tuple[re.Pattern, ...]]:
-    """The patterns of kg/data/pdf.tsv by kind; an unknown kind is an error naming file:line."""
+def rules() -> dict:
+    """kg/data/pdf.tsv: the patterns of each kind, and the radical -> character table; an unknown
+    kind, or a radical row that is not one character for one, is an error naming file:line."""
     path = data_path("pdf.tsv")
     found: dict[str, list] = {"page_number": [], "no_title": []}
-    for row in read_tsv(path, ("kind", "pattern", "note"), required=("kind", "pattern")):
-        if row["kind"] not in found:
+    radicals: dict[str, str] = {}
+    for row in read_tsv(path, ("kind", "pattern", "value", "note"), required=("kind", "pattern")):
+        if row["kind"] == "radical":
+            if len(row["pattern"]) != 1 or len(row["value"] or "") != 1:
+                raise DataFileError(path, row.line, "a radical row maps one character to one character")
+            radicals[row["pattern"]] = row["value"]
+        elif row["kind"] in found:
+            found[row["kind"]].append(compile_regex(path, row, "pattern"))
+        else:
             raise DataFileError(path, row.line, f"unknown kind {row['kind']!r}")
-        found[row["kind"]].append(compile_regex(path, row, "pattern"))
-    return {k: tuple(v) for k, v in found.items()}
+    return {**{k: tuple(v) for k, v in found.items()}, "radical": str.maketrans(radicals)}
 
 
 def page_number(line: str) -> bool:
@@ -80,12 +89,12 @@ def read(data: bytes, path, warnings=None) -> Raw:
         for number in range(len(pdf)):
             page = pdf[number]
             try:
-                lines, images = _page_lines(page), _has_images(page)
+                lines = _page_lines(page)
                 pages.append((lines, page.get_height()))
+                if not lines and _has_images(page):   # only here: walking a page's objects is slow
+                    scanned.append(number + 1)
             finally:
                 page.close()
-            if not lines and images:
-                scanned.append(number + 1)
         metadata = _metadata(pdf.get_metadata_dict(skip_empty=True))
     finally:
         pdf.close()
@@ -119,9 +128,10 @@ def _has_images(page) -> bool:
 
 
 def _clean(text: str) -> str:
+    """Text without PDFium's markers, radicals standing for characters turned into them."""
     text = text.translate(_JUNK)
     if _RADICALS.search(text):
-        text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+        text = _RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text).translate(rules()["radical"])
     return text
 
 
@@ -194,18 +204,51 @@ def _in_band(line: Line, height: float) -> bool:
     return line.bottom >= height * (1 - BAND) or line.top <= height * BAND
 
 
+def _edges(lines: list[Line], height: float, pitch: float) -> list[Line]:
+    """The lines of a page's header and footer blocks: from the top (bottom) edge, lines in the
+    band followed by a gap of more than 1.5 line pitches towards the body. Body lines, which
+    follow each other at one pitch, never count, however alike they are from page to page."""
+    order = sorted(lines, key=lambda ln: -ln.top)
+    found: list[Line] = []
+    for side in (order, order[::-1]):
+        for i, ln in enumerate(side[:-1]):
+            if not _in_band(ln, height):
+                break
+            if abs(ln.top - side[i + 1].top) > 1.5 * pitch:
+                found += side[:i + 1]
+                break
+    return found
+
+
 def _drop_furniture(pages: list) -> None:
-    """Remove running headers, footers and page numbers from the pages' lines, in place."""
-    seen: dict[str, list[float]] = {}
-    for lines, height in pages:
-        for key in {(_key(ln), round(ln.top / 4)) for ln in lines if _in_band(ln, height)}:
-            seen.setdefault(key[0], []).append(key[1])
+    """Remove running headers, footers and page numbers from the pages' lines, in place: lines of
+    a page's header or footer block (`_edges`) that are a page number, or whose text (digits
+    masked) comes back at the same height on at least half of the pages."""
+    lines_all = [ln for lines, _ in pages for ln in lines]
+    if not lines_all:
+        return
+    h = median(ln.height for ln in lines_all)
+    pitch = _pitch(pages, h)
+    edges = [_edges(lines, height, pitch) for lines, height in pages]
+    seen: dict[str, list[int]] = {}
+    for block in edges:
+        for key, y in {(_key(ln), round(ln.top / 4)) for ln in block}:
+            seen.setdefault(key, []).append(y)
     need = max(2, REPEAT_SHARE * len(pages))
-    repeated = {(k, y) for k, ys in seen.items() for y in set(ys) if sum(abs(v - y) <= 1 for v in ys) >= need}
-    for lines, height in pages:
-        lines[:] = [ln for ln in lines if not _in_band(ln, height) or not (
-            page_number(ln.text) or any((_key(ln), y) in repeated for y in (
-                round(ln.top / 4) - 1, round(ln.top / 4), round(ln.top / 4) + 1)))]
+
+    def repeated(ln: Line) -> bool:
+        y = round(ln.top / 4)
+        return sum(abs(v - y) <= 1 for v in seen.get(_key(ln), ())) >= need
+
+    for (lines, _), block in zip(pages, edges):
+        drop = {id(ln) for ln in block if page_number(ln.text) or repeated(ln)}
+        lines[:] = [ln for ln in lines if id(ln) not in drop]
+
+
+def _pitch(pages: list, h: float) -> float:
+    """The usual distance from one line's top to the next one's."""
+    pitches = [a.top - b.top for ls, _ in pages for a, b in zip(ls, ls[1:]) if 0 < a.top - b.top < 4 * h]
+    return median(pitches) if pitches else 1.5 * h
 
 
 def _geometry(pages: list) -> tuple[float, float, float, float]:
@@ -214,8 +257,7 @@ def _geometry(pages: list) -> tuple[float, float, float, float]:
     lefts = sorted(ln.left for ln in lines)
     rights = sorted(ln.right for ln in lines)
     h = median(ln.height for ln in lines)
-    pitches = [a.top - b.top for ls, _ in pages for a, b in zip(ls, ls[1:]) if 0 < a.top - b.top < 4 * h]
-    return lefts[len(lefts) // 10], rights[len(rights) * 9 // 10], h, median(pitches) if pitches else 1.5 * h
+    return lefts[len(lefts) // 10], rights[len(rights) * 9 // 10], h, _pitch(pages, h)
 
 
 def _join(pages: list) -> tuple[str, list[int]]:

@@ -43,7 +43,7 @@ from .common import CHECK_FAILED, fail, library_errors
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, html, include,
           exclude, quiet):
-    """Build a knowledge graph from documents and folders of them (INPUTS) into OUTPUT/graph.ttl.
+    """Build a knowledge graph from documents and folders (INPUTS) into OUTPUT/graph.ttl.
 
     Reads .txt, .html/.htm, .pdf (its text layer) and .docx files; a folder is searched for all
     of them, and files of other kinds in it are listed as not read. Text files are read as UTF-8

@@ -96,10 +96,7 @@ def write_docx(path: Path, parts) -> Path:
         d.add_heading(heading, level=2)
         for p in paragraphs:
             d.add_paragraph(p)
-        t = d.add_table(rows=len(table), cols=len(table[0]))
-        for r, row in enumerate(table):
-            for c, cell in enumerate(row):
-                t.cell(r, c).text = cell
+        gen.docx_table(d, table)
     d.save(str(path))
     return path
 

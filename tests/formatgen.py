@@ -112,7 +112,7 @@ def write_pdf(path: Path, pages: int = 2, header: str = "天府新区管理委�
     font, size, leading = "STSong-Light", 12, 20
     pdfmetrics.registerFont(UnicodeCIDFont(font))
     width, height = A4
-    left, right, top, bottom = 72, width - 72, height - 90, 90
+    left, right, top = 72, width - 72, height - 90
     c = pdfcanvas.Canvas(str(path), pagesize=A4)
     c.setTitle(TITLE)
     lines: list[tuple[str, float, str]] = [("title", width / 2, TITLE), ("text", left, DATE_LINE)]
@@ -158,12 +158,17 @@ def write_docx(path: Path) -> Path:
     d.add_paragraph(DATE_LINE)
     for p in PARAGRAPHS:
         d.add_paragraph(p)
-    table = d.add_table(rows=len(TABLE), cols=len(TABLE[0]))
-    for r, row in enumerate(TABLE):
-        for i, cell in enumerate(row):
-            table.cell(r, i).text = cell
+    docx_table(d, TABLE)
     d.save(str(path))
     return path
+
+
+def docx_table(document, rows: list[list[str]]) -> None:
+    """Add `rows` to a python-docx document as a Word table."""
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for i, cell in enumerate(row):
+            table.cell(r, i).text = cell
 
 
 WRITERS = {"txt": write_txt, "html": write_html, "pdf": write_pdf, "docx": write_docx}

@@ -15,6 +15,7 @@ the zone a document is about.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .text import fold_name
@@ -62,9 +63,16 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     dropped_lines: int = 0
+    kind: str = "text"             # the reader that read it: text, html, pdf, docx (kg.ingest.formats)
+    pages: list[int] = field(default_factory=list)  # paged documents (PDF): where each page starts in `text`,
+    #                              one offset per page, sorted (a page without text starts where the next one does)
 
     def original_spelling(self, start: int, end: int) -> str:
         return self.original[start:end]
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) that the character at `offset` of `text` is on; None if not paged."""
+        return bisect_right(self.pages, offset) if self.pages else None
 
 
 EntityKey = tuple[str, str]  # (type, folded name)
@@ -105,6 +113,7 @@ class Fact:
     sent_start: int
     sent_end: int
     sentence: str
+    page: int | None = None            # page the sentence starts on, for paged documents (PDF)
 
     def remap(self, keys: dict) -> None:
         """Point subject and object at the entities they were merged into (`keys`: old key -> final key)."""

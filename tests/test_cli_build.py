@@ -232,7 +232,7 @@ def test_build_empty_folder_exits_2(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("build", tmp_path / "empty", "-o", tmp_path / "out")
     assert result.exit_code == 2
-    assert "no .txt files" in result.stderr
+    assert "no files of a kind kg reads" in result.stderr
 
 
 def test_build_skips_bad_file_and_says_so(write_corpus, tmp_path):

@@ -184,7 +184,7 @@ def test_discover_missing_path(tmp_path):
 
 def test_empty_folder(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no .txt files"):
+    with pytest.raises(InputError, match="no files of a kind kg reads"):
         build([tmp_path / "empty"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -313,7 +313,7 @@ def test_html_page_is_reduced_to_its_text():
     assert "假公司" not in doc.text and "甲乙丙" not in doc.text   # script and comment are not text
     assert "项目总投资5亿元" in doc.text and "“十四五”" in doc.text and "集群 & 装备" in doc.text
     assert doc.metadata["date"] == "2024-03-05" and doc.metadata["source"] == "兰州日报"
-    assert doc.metadata["title"] == "兰州新区 推进新材料产业集群建设"
+    assert doc.metadata["title"] == "兰州新区推进新材料产业集群建设"   # the article heading (trafilatura), not <title>
     assert not any("版权" in s.text or "分享" in s.text or "当前位置" in s.text for s in doc.sentences)
 
 

@@ -50,6 +50,9 @@ def process_document(doc, res=None, clock=None) -> DocResult:
     if t is not None:
         t2 = perf_counter()
     result.facts = relate(RelContext(ctx, resolver))
+    if doc.pages:  # a paged document (PDF): each fact's evidence gives the page its sentence starts on
+        for fact in result.facts:
+            fact.page = doc.page_at(fact.sent_start)
     result.metadata = dict(doc.metadata)
     if t is not None:
         t3 = perf_counter()

@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import ExitStack
+from fnmatch import fnmatchcase
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import InputError
+from ..ingest.formats import SUFFIXES
 from ..rdf.vocab import DEFAULT_BASE
 from ..resolve.corpus import complete_suffixes
 from .executors import Doc, DocError, Outcome, Work, executor
@@ -27,7 +29,7 @@ from .timing import Stages
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = tuple(SUFFIXES)   # what a folder is searched for: every kind kg reads (kg.ingest.formats)
 HTML_MAX_NODES = 2000         # what a browser lays out and searches without freezing (benchmarks/viz_bench.py)
 HTML_MAX_TRIPLES = 1_000_000  # beyond this, parsing the graph for the page costs more than the build
 
@@ -48,6 +50,7 @@ class BuildReport:
     store: dict = field(default_factory=dict)           # how the Oxigraph store was brought up to date
     quads: int = 0                                      # N-Quads written by the dask engine
     html: str = ""                                      # the graph page, when one was written
+    unsupported: list[str] = field(default_factory=list)  # files in the folders of kinds kg does not read
 
     @property
     def failed(self) -> list[tuple[str, str]]:
@@ -67,24 +70,29 @@ class Progress:
     status: str      # "processed", "reused" (from the store) or "failed"
 
 
-def discover(paths: Iterable) -> list[tuple[Path, str]]:
-    """Text files under the given files and folders, as (path, stable relative name), sorted.
+def discover(paths: Iterable, include: Iterable[str] = (), exclude: Iterable[str] = (),
+             unsupported: list | None = None) -> list[tuple[Path, str]]:
+    """Files of the kinds kg reads under the given files and folders, as (path, stable relative
+    name), sorted.
 
     A file given by itself is named by its base name, a file found in a folder by the folder's
     name and its path inside it. Different files that would share a name are told apart by as
     many trailing folders of their real path as it takes, whatever order they were given in;
-    the same file given twice is read once.
+    the same file given twice is read once. `include` and `exclude` are shell globs matched
+    against a file's path inside the folder given (`sub/a.pdf`) and against its name: a file is
+    taken when it matches an `include` (any file when there is none) and no `exclude`. Files in
+    the folders that pass these but are of no kind kg reads are added to `unsupported` (their
+    relative names), not read; a file given by itself is always read (as text if of no known kind).
     """
+    include, exclude = tuple(p.lower() for p in include), tuple(p.lower() for p in exclude)
     named: dict[str, dict[Path, Path]] = {}
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith(".") and not f.is_dir():
-                    # pipes, sockets and broken links are read (and refused, with a reason), not skipped
-                    named.setdefault(f"{p.resolve().name}/{f.relative_to(p).as_posix()}", {}).setdefault(f.resolve(), f)
+            _walk(p, include, exclude, named, unsupported)
         elif p.exists():
-            named.setdefault(p.name, {}).setdefault(p.resolve(), p)
+            if _wanted(p.name, include, exclude):
+                named.setdefault(p.name, {}).setdefault(p.resolve(), p)
         else:
             raise InputError(p, "no such file or directory")
     keys: dict[Path, str] = {}
@@ -108,20 +116,53 @@ def discover(paths: Iterable) -> list[tuple[Path, str]]:
     return [(found[k], k) for k in sorted(found)]
 
 
+def _walk(folder: Path, include: tuple, exclude: tuple, named: dict, unsupported: list | None) -> None:
+    """The files of `folder` (recursively, hidden ones left out) that pass the globs, by name:
+    those of a kind kg reads into `named`, the others into `unsupported`."""
+    for f in sorted(folder.rglob("*")):
+        inner = f.relative_to(folder).as_posix()
+        if f.name.startswith(".") or f.is_dir() or not _wanted(inner, include, exclude):
+            continue
+        key = f"{folder.resolve().name}/{inner}"
+        if f.suffix.lower() in TEXT_SUFFIXES:
+            # pipes, sockets and broken links are read (and refused, with a reason), not skipped
+            named.setdefault(key, {}).setdefault(f.resolve(), f)
+        elif unsupported is not None:
+            unsupported.append(key)
+
+
+def _wanted(inner: str, include: tuple, exclude: tuple) -> bool:
+    """Whether a file (its path inside the folder given) passes the include and exclude globs
+    (lower case: matched case-insensitively, like the suffixes)."""
+    inner = inner.lower()
+    name = inner.rpartition("/")[2]
+
+    def hit(pattern: str) -> bool:
+        return fnmatchcase(inner, pattern) or fnmatchcase(name, pattern)
+
+    return (not include or any(map(hit, include))) and not any(map(hit, exclude))
+
+
 # ---------------------------------------------------------------------------- the build
 
 
-def inputs(paths: Iterable) -> list[Doc]:
+def inputs(paths: Iterable, include: Iterable[str] = (), exclude: Iterable[str] = (),
+           unsupported: list | None = None) -> list[Doc]:
     """The documents under `paths` (`discover`) with their sizes; an error if there are none."""
-    docs = []
-    for path, rel in discover(paths):
+    docs, others = [], []
+    found = discover(paths, include, exclude, others)
+    if unsupported is not None:
+        unsupported.extend(sorted(set(others)))
+    for path, rel in found:
         try:
             size = os.stat(path).st_size
         except OSError:
             size = 0  # reported by the reader
         docs.append(Doc(path, rel, size))
     if not docs:
-        raise InputError(", ".join(map(str, paths)), "no .txt files found")
+        kinds = ", ".join(TEXT_SUFFIXES)
+        raise InputError(", ".join(map(str, paths)), f"no files of a kind kg reads ({kinds}) found"
+                         + (f"; {len(set(others))} file(s) of other kinds" if others else ""))
     return docs
 
 
@@ -142,8 +183,9 @@ class _Tally:
 def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexicons: Iterable = (),
           strict: bool = False, progress: Callable | None = None, filename: str = "graph.ttl",
           jobs: int = 1, store=None, html: bool = False, engine: str = "local", scheduler: str | None = None,
-          partitions: int | None = None, timing: bool = False) -> BuildReport:
-    """Build the graph of all text files under `paths` into `out_dir/graph.ttl` (atomically).
+          partitions: int | None = None, timing: bool = False, include: Iterable[str] = (),
+          exclude: Iterable[str] = ()) -> BuildReport:
+    """Build the graph of all documents under `paths` into `out_dir/graph.ttl` (atomically).
 
     A document that cannot be read is reported in `BuildReport.errors` and skipped; with
     `strict=True` the first failure raises instead. Nothing is written if no document succeeds.
@@ -156,13 +198,15 @@ def build(paths: Iterable, out_dir="output", *, base: str = DEFAULT_BASE, lexico
     `HTML_MAX_NODES` best-connected entities; skipped, with `report.html` empty, when the graph has
     more than `HTML_MAX_TRIPLES` triples). `progress` is called with a `Progress` per document;
     with `timing`, `report.stages` has the seconds per stage (`kg.build.timing.STAGES`).
+    `include`/`exclude` narrow what is taken from folders (`discover`); files there of kinds kg
+    does not read are listed in `report.unsupported`.
     """
     from ..extract.resources import load_resources
 
     res = load_resources(lexicons)  # read the lexicons first: a bad lexicon fails before any work
-    docs = inputs(paths)
-    out = Path(out_dir) / filename
     clock, report = Stages(), BuildReport()
+    docs = inputs(paths, include, exclude, report.unsupported)
+    out = Path(out_dir) / filename
     with ExitStack() as stack:
         rstore = _open_store(stack, store, res)
         todo, cached = (docs, []) if rstore is None else rstore.plan(docs)

@@ -6,8 +6,9 @@ libraries that code imports (rjieba's dictionary, OpenCC's tables, the charset d
 and the pickle format. The code is found, not listed: the imports of `kg/build/document.py` are
 followed through the package, and every stage package met is hashed whole, files and data alike
 (its registry imports its rules by name, so a package counts as one unit). Third-party modules
-those files import count by the version of the distribution that provides them; the standard
-library by the Python version.
+those files import count by the version of the distribution that provides them, and so do the
+libraries each input format's reader depends on (`kg.ingest.formats.LIBRARIES`: trafilatura's
+htmldate and jusText too, which it imports itself); the standard library by the Python version.
 """
 
 from __future__ import annotations
@@ -119,13 +120,29 @@ def library_versions(modules: set[str]) -> dict[str, str]:
     return versions
 
 
+def reader_versions() -> dict[str, str]:
+    """Versions of the distributions the input formats' readers depend on ("absent" if not installed)."""
+    from importlib import metadata
+
+    from ..ingest.formats import LIBRARIES
+
+    versions = {}
+    for dist in sorted({d for libs in LIBRARIES.values() for d in libs}):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "absent"
+    return versions
+
+
 def code_fingerprint(root: Path | None = None) -> str:
-    """sha256 of the per-document code (every file, by path and bytes), its libraries' versions,
-    the Python version and the pickle protocol results are stored with."""
+    """sha256 of the per-document code (every file, by path and bytes), its libraries' versions
+    (and those of the format readers' libraries), the Python version and the pickle protocol
+    results are stored with."""
     root = root or _package_dir()
     files, outside = extraction_code(root)
     h = hashlib.sha256(f"python {sys.version_info[:3]} pickle {pickle.HIGHEST_PROTOCOL}\0".encode())
-    for name, version in library_versions(outside).items():
+    for name, version in (library_versions(outside) | reader_versions()).items():
         h.update(f"lib {name} {version}\0".encode())
     for p in files:
         h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")

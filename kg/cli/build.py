@@ -35,34 +35,97 @@ from .common import CHECK_FAILED, fail, library_errors
               help="With --engine dask: number of partitions (and N-Quads shards).")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Also write OUTPUT/graph.html, the offline page of `kg viz` (up to 2,000 entities).")
+@click.option("--include", "include", multiple=True, metavar="GLOB",
+              help="Take only files in the folders that match GLOB (their path inside the folder, or their "
+              "name; case-insensitive). Repeatable.")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="Leave out files that match GLOB (as --include). Repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, html, quiet):
-    """Build a knowledge graph from text files and folders (INPUTS) into OUTPUT/graph.ttl.
+def build(inputs, out_dir, base, lexicons, strict, jobs, store_dir, engine, scheduler, partitions, html, include,
+          exclude, quiet):
+    """Build a knowledge graph from documents and folders (INPUTS) into OUTPUT/graph.ttl.
 
-    Files are read as UTF-8 (with or without BOM), GB18030/GBK or Big5, detected per file.
-    A document that cannot be read is reported and skipped (exit 0 if others succeed);
-    --strict makes it fatal. The output is written atomically and is byte-identical for
-    identical input, whatever the engine, the number of jobs and the order of the inputs.
+    Reads .txt, .html/.htm, .pdf (its text layer) and .docx files; a folder is searched for all
+    of them, and files of other kinds in it are listed as not read. Text files are read as UTF-8
+    (with or without BOM), GB18030/GBK or Big5, detected per file. A document that cannot be read
+    is reported and skipped (exit 0 if others succeed); --strict makes it fatal. The output is
+    written atomically and is byte-identical for identical input, whatever the engine, the number
+    of jobs and the order of the inputs. On a terminal a progress bar shows documents and MB
+    done, MB/s and the time left.
     """
     from ..build import build as run_build
     from ..rdf.vocab import DEFAULT_BASE
 
     if base is not None and not base.endswith(("/", "#")):
         fail(f"--base {base!r} must end with '/' or '#'")
-    progress = None
-    if not quiet and sys.stderr.isatty():
-        def progress(p):
-            click.echo(f"\r[{p.done}/{p.total}] {p.rel[:60]:<60}", err=True, nl=(p.done == p.total))
+    bar = ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, lexicons=lexicons, strict=strict,
-                           progress=progress, jobs=jobs, store=store_dir, html=html, engine=engine,
-                           scheduler=scheduler, partitions=partitions)
+                           progress=bar, jobs=jobs, store=store_dir, html=html, engine=engine,
+                           scheduler=scheduler, partitions=partitions, include=include, exclude=exclude)
     except KgError as exc:
+        if bar is not None:
+            bar.close()
         fail(str(exc))
+    if bar is not None:
+        bar.close()
     for error in report.errors:
         click.echo(f"Warning: skipped {error}", err=True)
+    if report.unsupported:
+        click.echo(_not_read(report.unsupported), err=True)
     if not quiet:
         _summary(report, out_dir, store_dir, html)
+
+
+class ProgressBar:
+    """The progress bar of a build on a terminal (tqdm, on standard error): documents done,
+    MB done of the total, MB/s and the time left, from the driver's `Progress` events."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, p) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            total = p.bytes_total / 2**20
+            digits = 2 if total < 10 else 1
+            self.bar = tqdm(total=total, unit="MB", file=sys.stderr, leave=True, mininterval=0.2, **_width(),
+                            desc=f"{p.done}/{p.total} documents", initial=0,
+                            bar_format=f"{{desc}} |{{bar}}| {{n:.{digits}f}}/{{total:.{digits}f}} MB "
+                                       "[{elapsed}<{remaining}, {rate_noinv_fmt}]")
+        self.bar.set_description_str(f"{p.done}/{p.total} documents", refresh=False)
+        self.bar.update(p.bytes_done / 2**20 - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _width() -> dict:
+    """Follow the terminal's size; a terminal that reports none (a new pseudo-terminal) gets
+    $COLUMNS x $LINES or 100 x 24 (tqdm hides a bar on a terminal of 0 lines)."""
+    import os
+    import shutil
+
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except OSError:
+        size = os.terminal_size((0, 0))
+    if size.columns > 0 and size.lines > 0:
+        return {"dynamic_ncols": True}
+    fallback = shutil.get_terminal_size((100, 24))
+    return {"ncols": fallback.columns, "nrows": fallback.lines}
+
+
+def _not_read(files: list[str], shown: int = 10) -> str:
+    """One line naming the files of kinds kg does not read (the first `shown` of them)."""
+    from ..ingest.formats import SUFFIXES
+
+    names = ", ".join(files[:shown]) + (f" and {len(files) - shown} more" if len(files) > shown else "")
+    return (f"Not read: {len(files)} file(s) of kinds kg does not read ({names}); "
+            f"it reads {' '.join(SUFFIXES)}")
 
 
 def _summary(report, out_dir, store_dir, html: bool) -> None:

@@ -1,11 +1,16 @@
 """Ingest: bytes -> decoded -> normalised text -> lines classified (body / metadata / furniture)
 -> sentences with character offsets. One call per document: `read_document(path, root)`.
 
+The file's kind (its suffix: `kg.ingest.formats`) picks the reader that turns its bytes into a
+`Raw` text: this module's `read_text` for text files, `html`, `pdf` and `docx` for the others.
+Every kind then goes through the one normalisation path (`document_from`), so offsets always
+count in `Document.text`.
+
 Hostile input is either read or refused with an `InputError` naming the file and the reason,
 never a traceback: binary files are recognised by their magic bytes or NUL bytes; a file that
 is valid in no supported encoding but has at most 1% undecodable bytes (a damaged or truncated
 download) is read with U+FFFD in their place and a warning; an HTML page saved as text is
-reduced to its text; a document with no text left after normalisation is refused.
+read as a page (`kg.ingest.html`); a document with no text left after normalisation is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from .. import text as N
 from ..data import compile_regex, data_path, read_tsv
 from ..errors import DataFileError, InputError
 from ..model import Document, Sentence
+from .formats import Raw, kind_of, reader
 
 log = logging.getLogger(__name__)
 
@@ -325,12 +331,32 @@ def split_sentences(text: str, start: int, end: int) -> list[Sentence]:
 
 
 def read_document(path, root=None, *, warnings: list | None = None) -> Document:
-    """Read one text file into a Document (normalised text, metadata, body sentences).
+    """Read one file into a Document (normalised text, metadata, body sentences), with the reader
+    of its kind (`kg.ingest.formats`; a file of no known kind is read as text).
 
-    Raises InputError (naming the file and the reason) for anything that is not readable text;
+    Raises InputError (naming the file and the reason) for anything that is not readable;
     warnings about damaged but readable files go to `warnings` (or the log when it is None).
     """
     p = Path(path)
+    data = _read_bytes(p, path)
+    kind = kind_of(p) or "text"
+    if kind != "text" and not data.strip():
+        raise InputError(path, "empty file")
+    raw = reader(kind, path)(data, path, warnings)
+    rel = p.name
+    if root is not None:
+        try:
+            rel = p.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    doc = document_from(raw, path=str(path), rel_path=rel, sha256=hashlib.sha256(data).hexdigest())
+    if not doc.text.strip():
+        raise InputError(path, "no text in it (only markup, whitespace, control or invisible characters)")
+    return doc
+
+
+def _read_bytes(p: Path, path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, or InputError saying why not."""
     try:
         st = p.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -339,7 +365,7 @@ def read_document(path, root=None, *, warnings: list | None = None) -> Document:
             raise InputError(path, "not a regular file")
         if st.st_size > MAX_BYTES:
             raise InputError(path, f"larger than {MAX_BYTES // 2**20} MB ({st.st_size // 2**20} MB); split it")
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError(path, "broken symbolic link" if p.is_symlink() else "no such file") from None
     except IsADirectoryError:
@@ -348,18 +374,22 @@ def read_document(path, root=None, *, warnings: list | None = None) -> Document:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    encoding, raw = decode(data, path, warnings)
-    rel = p.name
-    if root is not None:
-        try:
-            rel = p.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
-    doc = make_document(raw, path=str(path), rel_path=rel, sha256=hashlib.sha256(data).hexdigest(),
-                        encoding=encoding)
-    if not doc.text.strip():
-        raise InputError(path, "no text in it (only markup, whitespace, control or invisible characters)")
-    return doc
+
+
+def read_text(data: bytes, path, warnings=None) -> Raw:
+    """The reader of text files: decoded (`decode`); an HTML page saved as text is read as a page."""
+    encoding, text = decode(data, path, warnings)
+    return text_raw(text, encoding, path)
+
+
+def text_raw(text: str, encoding: str = "utf-8", path="<text>") -> Raw:
+    """Decoded text as a `Raw`: an HTML page (it starts like one) through the HTML reader, text with
+    a few tags in it reduced to its text, entity references left in scraped text decoded."""
+    if _HTML_START.match(text[:8192]):
+        return reader("html", path, "extract")(text, encoding)
+    if looks_like_html(text):
+        return Raw(html_to_text(text), encoding, "html")
+    return Raw(unescape_entities(text), encoding)
 
 
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -386,13 +416,13 @@ def unescape_entities(text: str) -> str:
 
 def html_to_text(markup: str) -> str:
     """The text of an HTML page: title and block elements on lines of their own, entities
-    decoded, scripts, styles and comments dropped."""
+    decoded, scripts, styles, navigation and comments dropped."""
     from html.parser import HTMLParser
 
     block = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "footer",
              "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p",
              "pre", "section", "table", "td", "th", "title", "tr", "ul"}
-    hidden = {"script", "style", "noscript", "template", "svg", "object", "iframe"}
+    hidden = {"script", "style", "noscript", "template", "svg", "object", "iframe", "nav"}
 
     class Parser(HTMLParser):
         def __init__(self):
@@ -431,18 +461,58 @@ def html_to_text(markup: str) -> str:
 
 def make_document(raw: str, *, path: str = "<text>", rel_path: str | None = None, sha256: str | None = None,
                   encoding: str = "utf-8") -> Document:
-    """Build a Document from already-decoded text (used by read_document and by tests)."""
+    """Build a Document from already-decoded text (read as a text file is; used by tests)."""
+    return document_from(text_raw(raw, encoding, path), path=path, rel_path=rel_path, sha256=sha256)
+
+
+PAGE_MARK = "\ufdd0"   # a noncharacter: kept by every step of normalisation, never in real text
+
+
+def document_from(raw: Raw, *, path: str = "<text>", rel_path: str | None = None,
+                  sha256: str | None = None) -> Document:
+    """The one normalisation path, whatever the format: page-furniture marks stripped, text
+    normalised once (kg/text.py), lines classified, metadata read (the text's first, then what
+    the file says of itself), sentences split; page starts carried through normalisation."""
     rules = line_rules()
-    raw = html_to_text(raw) if looks_like_html(raw) else unescape_entities(raw)
+    text = _mark_pages(raw.text, raw.pages)
     for mark in rules.strip:
-        raw = raw.replace(mark, "")
-    text, original = N.normalize(raw)
+        text = text.replace(mark, "")
+    text, original = N.normalize(text)
+    pages: list[int] = []
+    if raw.pages:
+        text, original, pages = _unmark_pages(text, original, len(raw.pages))
     script = "traditional" if _is_traditional(original, text) else "simplified"
     doc = Document(path=path, rel_path=rel_path or Path(path).name,
-                   sha256=sha256 or hashlib.sha256(raw.encode("utf-8")).hexdigest(),
-                   encoding=encoding, text=text, original=original, script=script)
+                   sha256=sha256 or hashlib.sha256(raw.text.encode("utf-8")).hexdigest(),
+                   encoding=raw.encoding, text=text, original=original, script=script, kind=raw.kind, pages=pages)
     _classify_lines(doc, rules)
+    for key, value in raw.metadata.items():
+        doc.metadata.setdefault(key, value)
     return doc
+
+
+def _mark_pages(text: str, starts: list[int]) -> str:
+    """`text` with a PAGE_MARK where each page after the first starts (after any whitespace the
+    page starts with, so that removing the marks after normalisation leaves normalised text)."""
+    if not starts:
+        return text
+    bounds = [*starts[1:], len(text)]
+    pieces = [text[:bounds[0]].replace(PAGE_MARK, "")]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = text[a:b].replace(PAGE_MARK, "")
+        lead = len(piece) - len(piece.lstrip())
+        pieces.append(piece[:lead] + PAGE_MARK + piece[lead:])
+    return "".join(pieces)
+
+
+def _unmark_pages(text: str, original: str, count: int) -> tuple[str, str, list[int]]:
+    """Normalised text and original without the page marks, and the offset of each of the
+    `count` page starts in them."""
+    pages, cuts = [0], [m.start() for m in re.finditer(PAGE_MARK, text)]
+    for n, i in enumerate(cuts):
+        pages.append(i - n)
+    text, original = text.replace(PAGE_MARK, ""), original.replace(PAGE_MARK, "")
+    return text, original, (pages + [len(text)] * count)[:count]
 
 
 def _is_traditional(original: str, simplified: str) -> bool:

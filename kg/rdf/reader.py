@@ -44,6 +44,7 @@ _KG_TERMS = {
     NS + "sentence": ("evidence", "sentence"),
     NS + "start": ("evidence", "start"),
     NS + "end": ("evidence", "end"),
+    NS + "page": ("evidence", "page"),
     NS + "rule": ("evidence", "rule"),
 } | {NS + r: ("relation", r) for r in RELATIONS}
 # local name -> role, for any_namespace
@@ -144,6 +145,7 @@ class Evidence:
     rules: tuple[str, ...]
     start: int | None
     end: int | None
+    page: int | None = None    # the page the sentence starts on, in a paged document (PDF)
 
 
 @dataclass
@@ -327,4 +329,5 @@ class _Reading:
             return None
         return Evidence(iri, subject, role[1], obj, pick(fields.get("document", ())),
                         pick(fields.get("sentence", ())), tuple(sorted({text(r) for r in fields.get("rule", ())})),
-                        _int(choose(fields.get("start", ()))), _int(choose(fields.get("end", ()))))
+                        _int(choose(fields.get("start", ()))), _int(choose(fields.get("end", ()))),
+                        _int(choose(fields.get("page", ()))))

@@ -38,6 +38,7 @@ OTHER_PROPERTIES = (
     "sentence",         # Evidence -> sentence text (literal)
     "start",            # Evidence -> offset of the sentence in the normalised document text
     "end",
+    "page",             # Evidence -> page the sentence starts on (paged documents: PDF)
     "rule",             # Evidence -> id of the rule that produced the fact
     "sourceFile",       # Document -> path relative to the build input
     "contentHash",      # Document -> sha256 of the raw bytes

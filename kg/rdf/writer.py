@@ -137,7 +137,8 @@ class GraphBuilder:
                 self.add(s, _q(KG.speechDate), literal(md["speech_date"], datatype="xsd:date"))
             self.add(s, _q(KG.sourceFile), literal(d["rel_path"], lang=None))
             self.add(s, _q(KG.contentHash), literal(d["sha256"], lang=None))
-            self.add(s, _q(KG.encoding), literal(d["encoding"], lang=None))
+            if d["encoding"]:  # a text or HTML file's; PDF and Word files have none
+                self.add(s, _q(KG.encoding), literal(d["encoding"], lang=None))
             self.add(s, _q(KG.sourceScript), literal(d["script"], lang=None))
 
     def add_entities(self, entities: dict, industry_ids: dict | None = None) -> None:
@@ -186,6 +187,8 @@ class GraphBuilder:
             self.add(e, _q(KG.sentence), literal(f.sentence))
             self.add(e, _q(KG.start), str(f.sent_start))
             self.add(e, _q(KG.end), str(f.sent_end))
+            if f.page is not None:  # paged documents only: .txt graphs keep their bytes
+                self.add(e, _q(KG.page), str(f.page))
             self.add(e, _q(KG.rule), literal(f.rule, lang=None))
             n += 1
         return n

@@ -105,7 +105,8 @@ def _page_graph(model: GraphModel) -> _Graph:
         if ev.document and ev.document not in documents:
             documents[ev.document] = asdict(model.document(ev.document))
     evidence = {key: [{"iri": ev.iri, "sentence": ev.sentence or "", "doc": ev.document,
-                       "rule": ev.rules[0] if ev.rules else None, "start": ev.start, "end": ev.end} for ev in evs]
+                       "rule": ev.rules[0] if ev.rules else None, "start": ev.start, "end": ev.end,
+                       "page": ev.page} for ev in evs]
                 for key, evs in model.evidence_by_relation().items()}
     return _Graph(entities, relations, documents, evidence)
 
@@ -294,8 +295,11 @@ class _Page:
                 self.doc_index[ev["doc"]] = len(self.doc_list)
                 self.doc_list.append(ev["doc"])
             out.append(len(self.evidence))
-            self.evidence.append({"sentence": ev["sentence"], "doc": self.doc_index.get(ev["doc"]),
-                                  "rule": ev["rule"], "start": ev["start"], "end": ev["end"]})
+            record = {"sentence": ev["sentence"], "doc": self.doc_index.get(ev["doc"]),
+                      "rule": ev["rule"], "start": ev["start"], "end": ev["end"]}
+            if ev["page"] is not None:  # a PDF's evidence: the page the sentence starts on
+                record["page"] = ev["page"]
+            self.evidence.append(record)
         return out
 
     def _edge(self, index: dict[str, int], s: str, rel: str, o: str):

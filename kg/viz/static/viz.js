@@ -278,6 +278,7 @@
       add(cite, document.createTextNode('—— '));
       if (ev.doc !== null && ev.doc !== undefined) add(cite, document.createTextNode('《' + docName(ev.doc) + '》'));
       if (ev.doc !== null && ev.doc !== undefined && DOCS[ev.doc].date) add(cite, document.createTextNode(' ' + DOCS[ev.doc].date));
+      if (ev.page !== null && ev.page !== undefined) add(cite, el('span', ' · 第 ' + ev.page + ' 页', 'kg-page'));
       if (ev.start !== null && ev.start !== undefined) add(cite, document.createTextNode(' · 字符 ' + ev.start + '–' + ev.end));
       if (ev.rule) { add(cite, document.createTextNode(' · 规则 ')); add(cite, el('span', ev.rule, 'kg-rule')); }
       add(box, cite);

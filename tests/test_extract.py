@@ -68,6 +68,26 @@ def test_enumeration_gives_one_span_per_item():
     assert {s.rule for s in spans if s.type == "Enterprise"} <= {"enum.enterprise", "suffix.enterprise"}
 
 
+@pytest.mark.parametrize("text, items", [
+    ("园区已汇集了甲乙软件、丙丁汽车、戊己科技等30余家前沿科技企业入驻。", ["甲乙软件", "丙丁汽车", "戊己科技"]),
+    ("还有庚辛集团、壬癸奶等香港知名品牌企业的项目。", ["庚辛集团", "壬癸奶"]),
+    ("甲投、乙投等四大国资公司组建运作。", ["甲投", "乙投"]),
+])
+def test_an_enterprise_head_with_a_count_and_a_description_types_its_items(text, items):
+    assert [s for s in found(spans_of(text), "Enterprise") if s in items] == items
+    assert not [s for s in spans_of(text) if s.text in items and s.type == "Industry"]
+
+
+@pytest.mark.parametrize("text", [
+    "完善财政、税收等支持企业发展的政策。",           # a verb before the head: not a description
+    "支持化工、电力等传统企业实施绿色化改造。",        # sectors, not firms
+    "引进总部型、龙头型、基地型等平台企业。",          # kinds of firm
+    "孵化空间、服务平台等为企业提供服务。",
+])
+def test_an_enterprise_head_does_not_make_firms_of_sectors_kinds_or_verb_phrases(text):
+    assert found(spans_of(text), "Enterprise") == []
+
+
 def test_enumeration_needs_a_list():
     # a single item before 等企业 is not an enumeration
     assert "甲乙科技" not in found(spans_of("甲乙科技等企业做大做强。", {"enum"}))

@@ -245,6 +245,17 @@ class Affixes:
         # a string, not a set: `after[:1] in` it holds for an empty `after` too (the text's end)
         self.industry_list_next = "".join(lex.words("industry_list_next"))
         self.any_name_forms = tuple(w for w, flags in lex.trigger("legal_form").items() if "any_name" in flags.split("|"))
+        # the names of the big lists and county short forms (kg/extract/known.py); names that end in a
+        # legal form or a strong body suffix (…股份有限公司, …大学) are left to the suffix rule, which
+        # finds them anyway (and the automaton builds four times faster without them)
+        named = tuple(sorted({*lex.words("legal_form"), *(suf for suf, (etype, strong, _) in self.suffix_info.items()
+                                                          if etype == "Organization" and strong)}, key=len, reverse=True))
+        self.known = Gazetteer(form for form in lex.known if not form.endswith(named))
+        self.known_complete = named + lex.words("company_group")
+        self.name_context: dict[str, tuple[str, ...]] = {}
+        for word, types in lex.trigger("name_context").items():
+            for etype in types.split("|"):
+                self.name_context[etype] = (*self.name_context.get(etype, ()), word)
 
 
 # ---------------------------------------------------------------------------- extractors

@@ -15,8 +15,10 @@ _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
 
 
 def _enum_head(ctx: Context, sent_text: str, offset: int):
-    """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, etype)."""
+    """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业`, `等30余家前沿科技企业` in a sentence:
+    (head_start, head_end, etype); of two heads at one place the longer (等行业领军企业, not 等行业)."""
     heads = ctx.affixes.enum_heads
+    found: dict[int, tuple[int, str]] = {}
     for m in ctx.affixes.enum_rx.finditer(sent_text):
         etype = heads[m.group(3)]
         modifier = m.group(2)
@@ -24,7 +26,26 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
         if modifier and (m.group(1) not in ctx.lex.words("enum_etc") or etype != "Enterprise"
                          or getattr(ctx.lex.lookup(modifier), "type", None) != "Industry"):
             continue
-        yield offset + m.start(), offset + m.end(), etype
+        found[m.start()] = (m.end(), etype)
+    for m in ctx.lex.pattern("enum.company_head").finditer(sent_text):
+        if m.end() > found.get(m.start(), (0, ""))[0] and _describes_companies(ctx, m.group(3)):
+            found[m.start()] = (m.end(), "Enterprise")
+    for start, (end, etype) in sorted(found.items()):
+        yield offset + start, offset + end, etype
+
+
+def _describes_companies(ctx: Context, words: str) -> bool:
+    """The description in `等N家<description>企业` (前沿科技, 香港知名品牌, 国资) is made of nouns,
+    places and generic modifiers: no policy verb, preposition, pronoun or particle (等支持企业发展)."""
+    verbs = ctx.lex.words("verb")
+    for word, tag in ctx.segment(words):
+        if tag[0] in "pcurdy" or word in verbs:
+            return False
+        if word in ctx.lex.generic_modifiers or getattr(ctx.lex.lookup(word), "type", "") in ("Region", "Industry"):
+            continue
+        if tag[0] == "v" and tag != "vn" and len(words) <= len(word):
+            return False
+    return True
 
 
 def enumeration_spans(ctx: Context) -> Iterator[Span]:
@@ -45,7 +66,19 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                     continue
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
+                if etype == "Enterprise" and not _firm_like(ctx, sid, s, e):
+                    continue  # 化工、电力等传统企业; 总部型、龙头型等平台企业: sectors and kinds, not firms
                 yield Span(s, e, name, etype, f"enum.{etype.lower()}", priority=35, sid=sid)
+
+
+def _firm_like(ctx: Context, sid: int, s: int, e: int) -> bool:
+    """An item of an enterprise enumeration that may be a firm: not an industry term of the lexicon
+    (化工) and not a kind ending in a suffix morpheme (龙头型, 总部型)."""
+    entry = ctx.lex.lookup(ctx.text[s:e])
+    if entry is not None and entry.type == "Industry":
+        return False
+    last = ctx.token_at(sid, e)
+    return last is None or last[1] != e or last[3] != "k"
 
 
 def _enum_pieces(ctx: Context, sid: int, sent_start: int, head_start: int, etype: str) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from ..extract.known import known_entry_of
 from ..extract.lexicon import Lexicon
 from ..extract.registry import Step
 from ..model import DocResult, Document, Entity, Span
@@ -55,6 +56,7 @@ class DocResolver:
         self.entities: dict[tuple[str, str], Entity] = {}
         self.span_key: dict[tuple[int, int], tuple[str, str]] = {}
         self.author_notes: dict[tuple[int, int], tuple[str, str]] = {}
+        self.registered: dict[tuple[str, str], str] = {}   # (type, name) -> the list entry it names
         self.focal_zone = self._find_focal_zone()
 
     # ------------------------------------------------------------------ the focal zone
@@ -117,6 +119,7 @@ class DocResolver:
             full_by_label.setdefault(etype, set()).add(name)
         remap = self._industry_remap(names, full_by_label.get("Industry", set()))
         remap.update(self._short_form_remap(full_by_label))
+        self._registered_remap(remap)
         if self.focal_zone is not None and ("Zone", self.focal_zone.name) in remap:
             self.focal_zone = replace(self.focal_zone, canonical=remap[("Zone", self.focal_zone.name)])
         self._bracket_aliases(names, remap)
@@ -140,6 +143,11 @@ class DocResolver:
             name, aliases = s.name, set()
             if s.text != name:
                 aliases.add(s.text)
+            listed = known_entry_of(self.ctx, s) if self.ctx is not None else None
+            if listed is not None:
+                self.registered[(s.type, name)] = listed.name
+                if listed.name != name:
+                    aliases.add(listed.name)  # the registered name of a listed company or school
             for ref in refs:
                 if ref and name.startswith(ref) and len(name) > len(ref) + 1:
                     target = self.ref_target(ref)
@@ -199,6 +207,24 @@ class DocResolver:
         if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
             return longer[0]
         return None
+
+    def _registered_remap(self, remap: dict) -> None:
+        """Names of one listed company or school (京东方科技集团有限公司, 京东方科技集团股份有限公司,
+        京东方) are one entity, named by the registered name when the text gives it, else by the
+        longest form the text gives."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for (etype, name), registered in sorted(self.registered.items()):
+            target = remap.get((etype, name), name)
+            groups.setdefault((etype, registered), [])
+            if target not in groups[(etype, registered)]:
+                groups[(etype, registered)].append(target)
+        for (etype, registered), forms in groups.items():
+            if len(forms) < 2:
+                continue
+            best = registered if registered in forms else max(forms, key=lambda f: (len(f), f))
+            for (et, name), reg in self.registered.items():
+                if et == etype and reg == registered and remap.get((et, name), name) != best:
+                    remap[(et, name)] = best
 
     def _bracket_aliases(self, names: dict, remap: dict) -> None:
         """`X(Y)` and `X(简称Y)`: Y is another name of X."""

@@ -66,6 +66,8 @@ PLACE_NOT_WORD = set("石首 仙桃 神农架 洪湖 太康 洪山 麻城 监利
 WORD_NOT_PLACE = set("小店 同心 宝塔 灯塔 天涯 海棠 回民 安居 黑水 麒麟 新民 富民 爱民 新星 和顺 元宝 "
                      "平房 二道 无为 同仁 博爱 九龙 七星 木兰 白杨 龙凤 方正 大通 钟楼 盘龙 江岸 台前 "
                      "丰满 石龙 天元 天心 天台 开化 上高 左权 孝义 高台 玉泉 泰和 金沙 白沙 民和".split())
+# Autonomous prefectures are written `X州` in text (海南州, 恩施州): that form is an alias too.
+PREFECTURE_KIND = "自治州"
 LEVEL_RANK = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
 
 
@@ -225,6 +227,14 @@ def _drop_shared(claims: dict) -> list[tuple]:
     return dropped
 
 
+def prefecture_short_forms(name: str, short: str) -> list[str]:
+    """The `X州` form texts use for an autonomous prefecture (海南藏族自治州 -> 海南州, 恩施州): its
+    stem plus 州, even where the bare stem is another division's short form (海南 = 海南省)."""
+    if name.endswith(PREFECTURE_KIND) and short != name and not short.endswith("州"):
+        return [short + "州"]
+    return []
+
+
 def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[tuple]:
     """Set row['aliases']; return (alias, code, name, reason) for every short form dropped."""
     dropped = []
@@ -238,6 +248,7 @@ def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[
             short = stem(row["name"])
             if short != row["name"]:
                 cands.append(short)
+            cands += prefecture_short_forms(row["name"], short)
         keep = []
         for alias in dict.fromkeys(cands):
             reason = _drop_reason(alias, row, words, full_names)
@@ -293,7 +304,8 @@ def main(argv=None) -> int:
         "countries: Unicode License v3 (CLDR)",
         "# level: country, province, prefecture, county; parent_code is empty for countries and provinces.",
         "# aliases: the name without its administrative suffix and ethnic part (兰州市->兰州,",
-        "#   临夏回族自治州->临夏); none when that is one character, a common word (county level),",
+        "#   临夏回族自治州->临夏), and for an autonomous prefecture also that stem + 州 (海南藏族自治州->",
+        "#   海南州); none when that is one character, a common word (county level),",
         "#   the full name of another division, or shared with another division at the same or a",
         "#   higher level: see kg/data/make/regions_dropped_aliases.tsv.",
         "# counts: " + ", ".join(f"{k} {counts[k]}" for k in LEVEL_RANK),

@@ -1,0 +1,130 @@
+"""Names of the big general lists (companies, universities, institutes) and county short forms,
+each counted only where the text supports it.
+
+The lists hold about 24,000 forms, many of them short (京东方, 中粮, 北大, 海淀), so a bare string
+match is not enough: a form must stand on word boundaries (not 建发 inside 创建发展); a form that is
+also an ordinary word or phrase (ambiguous_names.tsv: 美的, 国家电网, 清华) needs an entity word in
+the same clause or a list of known names around it (triggers.tsv `name_context`); a county short
+form (海淀, 扬中) needs the county, its city or its province named in the same document.
+"""
+
+from __future__ import annotations
+
+from ..model import Span
+from .context import Context, _is_name_char, clause_start
+
+_MEMO = "known_spans"
+# below every other rule: where an enumeration, a list or a suffix finds the same name, its rule id stays
+LIST_PRIORITY = 9
+CONTEXT_REACH = 6   # how far (characters, within the clause) an entity word may stand from an ambiguous form
+
+
+def known_spans(ctx: Context, sid: int) -> list[Span]:
+    """The list names and county short forms of sentence `sid` that their context supports
+    (cached per document)."""
+    memo = ctx.memo.setdefault(_MEMO, {})
+    spans = memo.get(sid)
+    if spans is None:
+        spans = memo[sid] = _find(ctx, sid)
+    return spans
+
+
+def known_entry_of(ctx: Context, span: Span):
+    """The list entry a kept company or school name stands for (None: not a list name): the entry
+    of the same text that `known_spans` found, whatever rule kept the span, or for a company name
+    with a legal form that the list does not give (京东方科技集团有限公司), the entry of the name
+    without it (京东方科技集团), unless that is an ambiguous form."""
+    if span.sid < 0 or span.type not in ("Enterprise", "Organization"):
+        return None
+    for k in known_spans(ctx, span.sid):
+        if k.start == span.start and k.end == span.end:
+            return ctx.lex.known_entry(k.text)
+    entry = ctx.lex.known_entry(span.text) if span.text not in ctx.lex.ambiguous else None
+    if entry is not None and entry.type == span.type:
+        return entry   # a full name, which the suffix rule found (…股份有限公司, …大学)
+    if span.type == "Enterprise":
+        core = ctx.lex.pattern("company.legal_form").sub("", span.text)
+        entry = ctx.lex.known_entry(core) if core != span.text and core not in ctx.lex.ambiguous else None
+        if entry is not None and entry.type == "Enterprise":
+            return entry
+    return None
+
+
+KNOWN_RULE = "gazetteer.known"
+
+
+def _find(ctx: Context, sid: int) -> list[Span]:
+    lex, text = ctx.lex, ctx.text
+    sent = ctx.doc.sentences[sid]
+    hits = []
+    for surface, s, e in ctx.affixes.known.find(text, sent.start, sent.end):
+        entry = lex.known_entry(surface)
+        if entry is not None and surface not in lex.suppressed:
+            hits.append((surface, s, e, entry))
+    spans = []
+    for surface, s, e, entry in hits:
+        # the cheap tests first: the word edges need the sentence's tokens
+        if entry.type == "Region":
+            if _county_supported(ctx, entry) and _on_word_edges(ctx, sid, s, e):
+                spans.append(Span(s, e, surface, "Region", "gazetteer.county_short", priority=entry.priority,
+                                  canonical=entry.name, sid=sid))
+            continue
+        rule = f"{KNOWN_RULE}.{entry.type.lower()}"
+        if surface in lex.ambiguous:
+            if not _context_supports(ctx, sid, s, e, entry.type, hits):
+                continue
+            rule += ".context"
+        if _on_word_edges(ctx, sid, s, e):
+            spans.append(Span(s, e, surface, entry.type, rule, priority=LIST_PRIORITY, sid=sid))
+    return spans
+
+
+def _on_word_edges(ctx: Context, sid: int, s: int, e: int) -> bool:
+    """The form starts where a word starts and ends where a word ends (not 建发 inside 创建发展);
+    a form that ends in its entity word (有限公司, 集团, 大学) may run on into more name. The
+    sentence's tokens are read only where a name character touches the form."""
+    text = ctx.text
+    glued_left = s > ctx.doc.sentences[sid].start and _is_name_char(text[s - 1])
+    glued_right = e < len(text) and _is_name_char(text[e]) and not text[s:e].endswith(ctx.affixes.known_complete)
+    if glued_left and not ctx._token_aligned(sid, s):
+        return False
+    return not glued_right or any(t[1] == e for t in ctx.tokens(sid))
+
+
+def _context_supports(ctx: Context, sid: int, s: int, e: int, etype: str, hits: list) -> bool:
+    """An ambiguous form (美的, 国家电网) counts with an entity word of its type close by in the same
+    clause (与美的签约, 美的集团, 引进美的; 清华校友), or as an item of a 、 list that has an
+    unambiguous known name of the same type."""
+    text = ctx.text
+    sent = ctx.doc.sentences[sid]
+    lo = clause_start(text, sent.start, s)
+    hi = min((i for i in (text.find(c, e, sent.end) for c in ",;:。") if i >= 0), default=sent.end)
+    before = text[max(lo, s - CONTEXT_REACH):s].rpartition("、")[2]   # not from a neighbouring list item
+    near = before + "|" + text[e:min(hi, e + CONTEXT_REACH)].partition("、")[0]
+    if any(w in near for w in ctx.affixes.name_context.get(etype, ())):
+        return True
+    listed = text[s - 1:s] == "、" or text[e:e + 1] == "、"
+    return listed and any(lo <= hs < hi and h != text[s:e] and h not in ctx.lex.ambiguous and en.type == etype
+                          for h, hs, _he, en in hits)
+
+
+def _county_supported(ctx: Context, entry) -> bool:
+    """A county short form names the county when the document also names the county in full,
+    its city or its province (扬中 in a text that says 扬中市 or 镇江; 海淀 in a text about 北京)."""
+    places = ctx.memo.get("known_places")
+    if places is None:
+        places = ctx.memo["known_places"] = _places_named(ctx)
+    chain, name = set(), entry.name
+    while name and name not in chain:
+        chain.add(name)
+        up = ctx.lex.regions_by_name.get(name)
+        name = up.host if up is not None else ""
+    return bool(chain & places)
+
+
+def _places_named(ctx: Context) -> set[str]:
+    """Full names of the regions the document names anywhere by a core-lexicon form."""
+    places = set()
+    for sid in range(len(ctx.doc.sentences)):
+        places.update(g.name for g in ctx.gaz_spans(sid) if g.type == "Region")
+    return places

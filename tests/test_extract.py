@@ -245,3 +245,42 @@ def test_post_strings_are_found_once_per_document():
     ctx = context("临江市市长周明远说,临江市将加快发展。")
     first = post_strings(ctx, 0)
     assert first and post_strings(ctx, 0) is first
+
+
+# ---------------------------------------------------------------------------- company name edges
+
+
+@pytest.mark.parametrize("text, names", [
+    ("德国甲乙集团旗下丙丁流体技术(中国)有限公司研发中心落地。", {"德国甲乙集团", "丙丁流体技术(中国)有限公司"}),
+    ("甲乙城市更新集团及下属丙丁科技服务有限公司联合举办。", {"甲乙城市更新集团", "丙丁科技服务有限公司"}),
+    ("促成了一大批以科信泰公司为代表的合作项目。", {"科信泰公司"}),
+    ("甲乙股份有限公司长沙工厂获得表彰。", {"甲乙股份有限公司"}),     # 有限公司长沙: no 司长
+])
+def test_a_company_name_does_not_take_in_the_words_before_it(text, names):
+    assert set(found(spans_of(text), "Enterprise")) >= names
+    assert not [n for n in found(spans_of(text), "Enterprise") if n.startswith(("旗下", "下属", "批", "以"))]
+
+
+def test_a_name_that_starts_with_a_preposition_character_keeps_it():
+    assert "以色列公司" in found(spans_of("与以色列公司合作。"), "Enterprise")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("投资方为锐迈通用机械有限公司。", "锐迈通用机械有限公司"),   # 迈, 通用 read as verbs: on to 为
+    ("积极支持通用机械有限公司发展。", "通用机械有限公司"),        # no function word close by: 支持 stays out
+])
+def test_a_registered_company_name_runs_on_to_a_function_word(text, name):
+    assert found(spans_of(text), "Enterprise") == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "重点续建项目抓竣工投产。",                     # a generic modifier, not a firm
+    "推介丹徒香醋产业项目。镇江市招商。",             # a place's product (丹徒: a county of 镇江)
+    "协同式集成电路制造ABCD项目落地。",             # an acronym alone
+])
+def test_a_project_is_not_owned_by_a_phrase_a_place_product_or_an_acronym(text):
+    assert found(spans_of(text), "Enterprise") == []
+
+
+def test_a_project_is_owned_by_the_firm_named_before_its_phase():
+    assert "华信高科" in found(spans_of("华信高科同位素项目开工。"), "Enterprise")

@@ -166,3 +166,72 @@ def test_an_autonomous_prefecture_short_form_is_that_prefecture():
     found = [(s.text, s.name) for s in spans("青海省海南州新能源基地开工。") if s.type == "Region"]
     assert ("海南州", "海南藏族自治州") in found
     assert not any(name == "海南省" for _, name in found)
+
+
+# ---------------------------------------------------------------------------- names inside names
+
+
+@pytest.mark.parametrize("text, outer, firm", [
+    ("宁德时代(福鼎)锂电池生产基地项目开工建设。", "Project", "宁德时代"),
+    ("比亚迪新能源汽车产业园项目签约落户。", "Project", "比亚迪"),
+    ("落户的有厦门比亚迪电子研究院。", "Organization", "比亚迪"),      # after a leading place
+    ("歌尔新疆电子有限公司签约。", "Enterprise", "歌尔"),               # the group of a subsidiary
+])
+def test_a_listed_company_heading_a_longer_name_is_an_enterprise(text, outer, firm):
+    found = spans(text)
+    assert any(s.type == outer and s.text.startswith(firm) or s.type == outer and firm in s.text for s in found)
+    assert [s.rule for s in found if s.text == firm and s.type == "Enterprise"] == ["nested.known_owner"]
+
+
+def test_a_listed_company_with_its_own_legal_form_is_not_split():
+    # 比亚迪 of 比亚迪集团 and 比亚迪股份有限公司 is the same company, not its parent
+    for text in ("比亚迪集团董事长出席。", "比亚迪股份有限公司签约。"):
+        assert [s.text for s in spans(text) if s.type == "Enterprise"] == [text[:text.index("集团") + 2]
+                                                                           if "集团" in text else text[:9]]
+
+
+def test_a_parent_named_only_inside_a_subsidiary_is_its_own_entity():
+    ents = entities("歌尔新疆电子有限公司与市政府签约。", "Enterprise")
+    assert set(ents) == {"歌尔", "歌尔新疆电子有限公司"}
+
+
+def test_a_short_form_written_on_its_own_joins_the_full_name():
+    ents = entities("歌尔新疆电子有限公司与市政府签约。歌尔将在当地建设新厂。", "Enterprise")
+    assert set(ents) == {"歌尔新疆电子有限公司"} and "歌尔" in ents["歌尔新疆电子有限公司"].aliases
+
+
+def test_a_company_named_in_full_inside_a_longer_name():
+    found = spans("甲乙汽车股份有限公司丙丁超级卡车工厂获得表彰。")
+    assert {(s.text, s.rule) for s in found if s.type == "Enterprise"} == {
+        ("甲乙汽车股份有限公司", "nested.group"), ("甲乙汽车股份有限公司丙丁超级卡车工厂", "suffix.business_unit")}
+
+
+def test_a_bracketed_group_word_does_not_split_a_name():
+    assert names("甘肃有色金属工业(集团)有限责任公司签约。", "Enterprise") == ["甘肃有色金属工业(集团)有限责任公司"]
+
+
+@pytest.mark.parametrize("text, unit", [
+    ("比亚迪华南运营中心正式启用。", "比亚迪华南运营中心"),
+    ("甲乙科技有限公司丙丁分公司揭牌。", "甲乙科技有限公司丙丁分公司"),
+])
+def test_a_business_unit_of_a_company_is_an_enterprise(text, unit):
+    assert unit in names(text, "Enterprise")
+
+
+@pytest.mark.parametrize("text", ["市政务服务中心正式启用。", "建设400万吨氧化铝智慧工厂。", "已建成智慧城市运营中心、动力楼、研发楼。"])
+def test_a_unit_suffix_without_a_company_is_no_enterprise(text):
+    assert names(text, "Enterprise") == []
+
+
+def test_corpus_join_keeps_a_nested_parent_apart_but_joins_its_group_form():
+    from kg.model import Entity
+    from kg.resolve.corpus import join_short_names
+
+    def ent(name, rule):
+        return Entity("Enterprise", name, rules={rule})
+
+    entities_ = {e.key: e for e in (ent("歌尔", "nested.known_owner"), ent("歌尔新疆电子有限公司", "suffix.enterprise"),
+                                    ent("山河智能", "nested.known_owner"), ent("山河智能集团", "suffix.enterprise"),
+                                    ent("甲乙", "enum.enterprise"), ent("甲乙新能源", "list.propagate"))}
+    join_short_names(entities_, ("集团", "有限公司"))
+    assert sorted(e.name for e in entities_.values()) == ["山河智能集团", "歌尔", "歌尔新疆电子有限公司", "甲乙新能源"]

@@ -368,10 +368,13 @@ def test_ambiguity_rules(tmp_path, monkeypatch):
     monkeypatch.delitem(sys.modules, "lexicon_common", raising=False)
     ma = load_make("make_ambiguous")
     dict_txt = tmp_path / "dict.txt"
-    dict_txt.write_text("驱动力 53 n\n甲乙牌 20 nz\n动力 5000 n\n丙丁 2000 nr\n希望 9000 n\n力士 10 n\n", encoding="utf-8")
+    dict_txt.write_text("驱动力 53 n\n甲乙牌 20 nz\n戊己牌 3 nz\n动力 5000 n\n丙丁 2000 nr\n希望 9000 n\n力士 10 n\n",
+                        encoding="utf-8")
     args = SimpleNamespace(kg_data=DATA, jieba=dict_txt)
-    rules = ma.Rules(args, industry={"生物医药"}, lesser={"驱动力", "甲乙牌"})
+    rules = ma.Rules(args, industry={"生物医药"}, lesser={"驱动力", "甲乙牌", "戊己牌"})
     assert [r.split("(")[0] for r in rules.reasons("驱动力")] == ["listed_word"]   # a lesser firm's word
+    assert [r.split("(")[0] for r in rules.reasons("甲乙牌")] == ["listed_word"]   # ... or a frequent name
+    assert rules.reasons("戊己牌") == []                                            # a rare name: its own
     assert rules.reasons("丙丁") == ["frequent_name(jieba nr 2000)"]
     assert rules.reasons("新动力") == ["modifier_phrase(新+动力)"]
     assert rules.reasons("新希望") == ["modifier_phrase(新+希望)"]
@@ -379,3 +382,4 @@ def test_ambiguity_rules(tmp_path, monkeypatch):
     assert rules.reasons("驱动力集团") == []          # names its type
     assert rules.reasons("戊己庚") == []
     assert [r.split("(")[0] for r in rules.reasons("甘肃生物医药")] == ["place_phrase"]
+    assert rules.reasons("庚辛港") == ["facility"] and rules.reasons("庚辛机场") == ["facility"]

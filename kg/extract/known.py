@@ -51,6 +51,10 @@ def known_entry_of(ctx: Context, span: Span):
 
 
 KNOWN_RULE = "gazetteer.known"
+KNOWN_HEAD_RULE = "nested.known_owner"
+# the ambiguity reasons (ambiguous_names.tsv) of a brand that is also a word (日立, 美的, 华为): at the
+# head of a longer name it is the brand; a place or phrase reading (智慧城市, 上海电气) is not taken there
+BRAND_WORD = ("common_word", "frequent_name", "particle")
 
 
 def _find(ctx: Context, sid: int) -> list[Span]:
@@ -128,3 +132,25 @@ def _places_named(ctx: Context) -> set[str]:
     for sid in range(len(ctx.doc.sentences)):
         places.update(g.name for g in ctx.gaz_spans(sid) if g.type == "Region")
     return places
+
+
+def known_head(ctx: Context, span: Span) -> Span | None:
+    """A listed company at the head of a longer name (京东方 of 京东方传感器研发制造总部, 华润 of
+    华润(清远清新)竹岭风电项目, 华大基因 after the place in 青岛华大基因研究院): the firm the project,
+    facility, unit or subsidiary is named after. Being the head of a name is context enough for an
+    ambiguous form (日立 of 日立解决方案技术服务中心)."""
+    text, lex = ctx.text, ctx.lex
+    starts = [span.start] + [g.end for g in ctx.gaz_spans(span.sid)   # or after a leading place
+                             if g.start == span.start and g.type == "Region" and g.end < span.end]
+    best = None
+    for surface, s, e in (h for start in starts for h in ctx.affixes.known.find(text, start, span.end - 1)[:1]):
+        entry = lex.known_entry(surface)
+        if s not in starts or entry is None or entry.type != "Enterprise" or surface in lex.suppressed:
+            continue
+        if lex.pattern("company.form_only").match(text, e, span.end):
+            return None   # the same company with its legal form (魏桥创业 of 魏桥创业集团)
+        if surface in lex.ambiguous and not lex.ambiguous[surface].startswith(BRAND_WORD):
+            continue      # a place or phrase reading (智慧城市 of 智慧城市运营中心)
+        if e - s >= 2 and _on_word_edges(ctx, span.sid, s, e):
+            best = Span(s, e, surface, "Enterprise", KNOWN_HEAD_RULE, priority=10, sid=span.sid)
+    return best

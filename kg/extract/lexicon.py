@@ -254,7 +254,7 @@ TRIGGER_ROLES = frozenset((
     "industry_word_end", "industry_generic_rest", "enum_etc", "clause_char", "legal_form", "company_group",
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
-    "locate_adverb", "build_adverb", "coop_adverb", "name_context",
+    "locate_adverb", "build_adverb", "coop_adverb", "name_context", "business_unit",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -264,7 +264,7 @@ PATTERN_IDS = frozenset((
     "industry.list_tail", "industry.scale", "industry.count", "industry.qualifier_tail", "industry.qualifier_head",
     "industry.suffix", "industry.quoted_ok", "list.last_item", "list.tail_item", "list.inner_conjunction",
     "company.legal_form", "company.trade", "project.owner_cut", "project.org", "project.owner_not",
-    "stem.strong_mark", "suffix.honour", "enum.company_head", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
+    "stem.strong_mark", "suffix.honour", "enum.company_head", "company.inner_form", "company.form_only", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
     "official.author_note", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
 ))

@@ -8,7 +8,9 @@ from typing import Iterator
 from ..model import Span
 from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
+from .known import known_spans
 from .stems import entry_free, generic_stem, strong_stem
+from .suffix import unit_of_company
 
 _ENUM_SPLIT = re.compile(r"、")
 _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
@@ -162,11 +164,16 @@ def _typed(ctx: Context, sid: int, s: int, e: int) -> tuple[int, int, str, str |
     entry = lex.lookup(name)
     if entry is not None:
         return s, e, name, entry.type
+    listed = next((k for k in known_spans(ctx, sid) if k.start == s and k.end == e and k.type != "Region"), None)
+    if listed is not None:
+        return s, e, name, listed.type   # a listed company or school (科大讯飞, 北大)
     if lex.pattern("list.inner_conjunction").search(name):
         return s, e, name, None
     for k in ctx.affixes.suffix_lengths:
         info = ctx.affixes.suffix_info.get(name[-k:]) if len(name) > k else None
         if info is not None and not generic_stem(lex, name[:-k]) and (info[1] or strong_stem(ctx, sid, s, e - k)):
+            if name[-k:] in ctx.affixes.business_units and not unit_of_company(ctx, sid, s, e - k, e):
+                return s, e, name, None   # 智慧城市运营中心: no company's unit
             return s, e, name, info[0]
     return s, e, name, None
 

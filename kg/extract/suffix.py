@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Span
-from .context import PROPER_POS, Context
+from .context import PROPER_POS, Context, _is_name_char
+from .known import known_head
 from .stems import generic_stem, strong_stem
 
 
@@ -31,6 +32,19 @@ def _suffix_span(ctx: Context, sid: int, suffix: str, s: int, e: int) -> Span | 
         if quoted is not None:
             return quoted
     start = ctx.extend_left(sid, s, company=etype == "Enterprise")
+    if suffix.endswith(ctx.affixes.any_name_forms) and start < s:
+        start = _legal_name_start(ctx, sid, start)
+    if suffix in ctx.affixes.business_units:
+        return _business_unit(ctx, sid, start, s, e)
+    return _stem_name(ctx, sid, suffix, start, s, e)
+
+
+def _stem_name(ctx: Context, sid: int, suffix: str, start: int, s: int, e: int) -> Span | None:
+    """text[start:e] as a name ending in the suffix at text[s:e], unless the stem is generic, not
+    name-like enough for the suffix, or the suffix opens a post title (局长)."""
+    lex, text = ctx.lex, ctx.text
+    sent = ctx.doc.sentences[sid]
+    etype, strong, prio = ctx.affixes.suffix_info[suffix]
     stem = text[start:s]
     if not stem and suffix in ctx.affixes.bare_zones:
         return Span(s, e, suffix, etype, "suffix.bare_zone", priority=prio, sid=sid)
@@ -38,14 +52,56 @@ def _suffix_span(ctx: Context, sid: int, suffix: str, s: int, e: int) -> Span | 
         return None
     if not _stem_fits(ctx, sid, suffix, etype, start, s):
         return None
-    if any(ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(text, s, min(sent.end, e + 4))):
-        return None  # 局 of 局长: a post title, not a name
+    if not suffix.endswith(ctx.affixes.any_name_forms) and any(
+            ps < e and s < pe and pe > e for _, ps, pe in ctx.affixes.posts.find(text, s, min(sent.end, e + 4))):
+        return None  # 局 of 局长: a post title, not a name (but 有限公司长沙: no 司长)
     if not strong and not _weak_suffix_fits(ctx, sid, s, stem):
         return None
     name = text[start:e]
     if lex.is_generic(name) or name in lex.suppressed or (len(suffix) == 1 and name[-2:] in lex.generic_names):
         return None
     return Span(start, e, name, etype, f"suffix.{etype.lower()}", priority=prio, sid=sid)
+
+
+LISTED_HEAD_REACH = 8   # how far left of a unit's name a listed company that opens it may start
+
+
+def _business_unit(ctx: Context, sid: int, start: int, s: int, e: int) -> Span | None:
+    """A company's unit (普华永道数字化转型运营中心, X股份有限公司长沙超级卡车工厂, X公司Y分公司): an
+    Enterprise when the name opens with a listed company or holds a company named in full; else no
+    name (政务服务中心, 智慧工厂)."""
+    text = ctx.text
+    lo = max(ctx.doc.sentences[sid].start, start - LISTED_HEAD_REACH)
+    for surface, hs, he in ctx.affixes.known.find(text, lo, start):
+        if he == start and getattr(ctx.lex.known_entry(surface), "type", "") == "Enterprise":
+            start = hs   # a listed company the walk stopped at (日立 is an adjective to jieba)
+    if not unit_of_company(ctx, sid, start, s, e):
+        return None
+    return Span(start, e, text[start:e], "Enterprise", "suffix.business_unit", priority=ctx.affixes.suffix_info[text[s:e]][2],
+                sid=sid)
+
+
+LEGAL_NAME_REACH = 3   # how many more characters a registered name may take in before a function word
+
+
+def _legal_name_start(ctx: Context, sid: int, start: int) -> int:
+    """A registered company name (…有限公司) runs on over characters jieba reads as verbs (腾迈通用
+    of 投资方为腾迈通用航空科技有限公司) up to a function word or punctuation close before where the walk
+    stopped; without one so close, where the walk stopped."""
+    text = ctx.text
+    lo = max(ctx.doc.sentences[sid].start, start - LEGAL_NAME_REACH - 1)
+    for i in range(start - 1, lo - 1, -1):
+        ch = text[i]
+        if ch in ctx.affixes.function_words or ch in ctx.affixes.lead_preps or not _is_name_char(ch):
+            return i + 1 if i + 1 < start and not ctx._stops_name(text[i + 1:start], "") else start
+    return start
+
+
+def unit_of_company(ctx: Context, sid: int, start: int, s: int, e: int) -> bool:
+    """text[start:e], ending in the unit suffix text[s:e], opens with a listed company or holds a
+    company named in full."""
+    stem = Span(start, e, ctx.text[start:e], "Enterprise", "", sid=sid)
+    return known_head(ctx, stem) is not None or ctx.lex.pattern("company.inner_form").search(ctx.text, start, s) is not None
 
 
 def _quoted_name(ctx: Context, sid: int, s: int, e: int, etype: str, prio: int) -> Span | None:

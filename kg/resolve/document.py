@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from ..extract.known import known_entry_of
+from ..extract.known import KNOWN_HEAD_RULE, KNOWN_RULE, known_entry_of
+from .corpus import NESTED_RULE
 from ..extract.lexicon import Lexicon
 from ..extract.registry import Step
 from ..model import DocResult, Document, Entity, Span
@@ -57,6 +58,9 @@ class DocResolver:
         self.span_key: dict[tuple[int, int], tuple[str, str]] = {}
         self.author_notes: dict[tuple[int, int], tuple[str, str]] = {}
         self.registered: dict[tuple[str, str], str] = {}   # (type, name) -> the list entry it names
+        self.listed_spans: set[tuple[int, int]] = set()      # spans that name a listed company or school
+        self.standalone: set[tuple[str, str]] = set()        # (type, name) written somewhere outside a longer name
+        self.heads: set[tuple[str, str]] = set()             # (type, name) of listed companies heading a longer name
         self.focal_zone = self._find_focal_zone()
 
     # ------------------------------------------------------------------ the focal zone
@@ -143,9 +147,14 @@ class DocResolver:
             name, aliases = s.name, set()
             if s.text != name:
                 aliases.add(s.text)
+            if not s.rule.startswith(NESTED_RULE):
+                self.standalone.add((s.type, name))
+            elif s.rule == KNOWN_HEAD_RULE:
+                self.heads.add((s.type, name))
             listed = known_entry_of(self.ctx, s) if self.ctx is not None else None
             if listed is not None:
                 self.registered[(s.type, name)] = listed.name
+                self.listed_spans.add((s.start, s.end))
                 if listed.name != name:
                     aliases.add(listed.name)  # the registered name of a listed company or school
             for ref in refs:
@@ -205,6 +214,11 @@ class DocResolver:
                   and (not (complete and short in n and not n.endswith(short))
                        or n[len(short):] in joins)]  # X集团 = X集团有限公司
         if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
+            listed = self.registered.get((etype, short))
+            own = listed is not None or (etype, short) in self.heads
+            if (own and (etype, short) not in self.standalone and longer[0][len(short):] not in strong
+                    and (listed is None or self.registered.get((etype, longer[0])) != listed)):
+                return None  # a listed company named only inside another's name is its own (华电 of 华电新疆发电有限公司)
             return longer[0]
         return None
 
@@ -264,6 +278,8 @@ class DocResolver:
             key = self.span_key.get((s.start, s.end))
             if key:
                 self.entities[key].rules.add(s.rule)
+                if (s.start, s.end) in self.listed_spans:   # whatever rule kept it, the list knows it too
+                    self.entities[key].rules.add(f"{KNOWN_RULE}.{s.type.lower()}")
 
     def _author_note_officials(self) -> None:
         """`作者系…POST`: a title string with no name after an author note names the document's

@@ -15,7 +15,8 @@ A form (name or alias) is flagged when any rule holds; `reason` lists every rule
   frequent_name    jieba lists it as a proper noun/abbreviation with frequency >= FREQ (a name that is also
                    used for other things: 人大 12955, 新华 549, 大唐 372, 华为 373, 南水北调 298)
   listed_word      the form of a firm known only from the exchange lists (not a central SOE, not in a
-                   ranking) is a word jieba knows at all, at any frequency (驱动力 n 53, 徐家汇, 新天地 nz 42)
+                   ranking) is an ordinary word jieba knows at any frequency (驱动力 n 53), or a proper noun
+                   at frequency >= LESSER_NAME_FREQ (徐家汇 nr 57, 新天地 nz 42; not 华大基因 nz 3)
   modifier_phrase  a generic modifier of kg/data/generic.tsv (新, 大, 高端 ...) + an industry term, a generic
                    word or an ordinary word (新产业, 新动力, 新世界); after a one-character modifier an ordinary
                    word only at frequency >= HEAD_FREQ (新希望, not 三力士)
@@ -26,6 +27,8 @@ A form (name or alias) is flagged when any rule holds; `reason` lists every rule
                    a noun after a city)
   generic          a word of kg/data/generic.tsv or an industry term (kg/data/industries.tsv, 申万 names)
   particle         a form of up to 3 characters containing the particle 的 (美的)
+  facility         a form of 3 or more characters ending in a facility word (港, 机场, 高速, 铁路, 大厦, 广场,
+                   商城, 城): the port, airport, road or mall as often as the firm (天津港, 白云机场, 大悦城)
 Forms ending in a legal form, 集团/控股, 大学/学院/学校, 研究所/研究院/科学院/中心/实验室/天文台/植物园
 name their entity type and are not flagged.
   shared           the same form names entities in two of the lexicons
@@ -48,6 +51,10 @@ FREQ = 100
 RANKED = ("central_soe", "central_finance", "central_culture", "central_soe_sub", "top500", "private500",
           "internet100", "foreign")
 NOUN_FREQ = 100
+LESSER_NAME_FREQ = 20   # a lesser firm's form that jieba knows as a proper noun this often is mostly a place or phrase
+# a form ending in a facility word names the port, airport, road or mall as often as the firm (天津港,
+# 白云机场, 宁沪高速, 大悦城)
+FACILITY_TAILS = ("港", "机场", "高速", "铁路", "大厦", "广场", "商城", "城")
 HEAD_FREQ = 1000   # after a one-character modifier (新, 大, 三) only a frequent word makes a phrase (新希望, not 三力士)
 NOUNLIKE = {"n", "ns", "l", "i"}   # jieba tags many brand names and school short names n or ns at low frequency
 CLAUSE_POS = {"v", "vn", "a", "ad", "an", "d"}
@@ -80,6 +87,8 @@ class Rules:
             out.append("generic")
         if "的" in form and len(form) <= 3:
             out.append("particle")
+        if len(form) >= 3 and form.endswith(FACILITY_TAILS):
+            out.append("facility")
         return out
 
     def word_reasons(self, form: str) -> list[str]:
@@ -90,7 +99,7 @@ class Rules:
             return [f"common_word(jieba {entry[1]} {entry[0]})"]
         if entry[0] >= FREQ:
             return [f"frequent_name(jieba {entry[1]} {entry[0]})"]
-        if form in self.lesser:
+        if form in self.lesser and (entry[1] not in PROPER_POS or entry[0] >= LESSER_NAME_FREQ):
             return [f"listed_word(jieba {entry[1]} {entry[0]})"]
         return []
 
@@ -190,13 +199,15 @@ def main() -> None:
         "  common_word: jieba lists it with a POS other than nr/nrt/nrfg/nz/nt/j - for nouns and places",
         f"    (n ns l i) only at frequency >= {NOUN_FREQ} (平安 a, 长城 ns 1559, 小米 n 396; not 携程 n 59, 浙大 ns 44)",
         f"  frequent_name: jieba lists it as a proper noun/abbreviation with frequency >= {FREQ} (人大, 新华, 华为)",
-        "  listed_word: a firm known only from the exchange lists, and jieba knows the form as a word (驱动力, 徐家汇)",
+        f"  listed_word: a firm known only from the exchange lists whose form jieba knows as an ordinary word (驱动力)",
+        f"    or as a proper noun at frequency >= {LESSER_NAME_FREQ} (徐家汇, 新天地; not 华大基因 nz 3)",
         "  modifier_phrase: a generic modifier (generic.tsv: 新, 大, 高端) + an industry, generic or ordinary word (新产业);",
         f"    after a one-character modifier an ordinary word only at jieba frequency >= {HEAD_FREQ} (新希望, not 三力士)",
         "  place: a division or country name or short form in regions.tsv",
         "  place_phrase: place or 中国/国家/全国/中华/中央 + industry term, + verb/adjective (jieba v vn a ad an d),",
         "    or, after a country/province/national word, + any ordinary word (广州发展, 北京银行, 国家电网)",
-        "  generic: in generic.tsv or an industry term; particle: <= 3 characters containing 的 (美的); shared:",
+        "  generic: in generic.tsv or an industry term; particle: <= 3 characters containing 的 (美的); facility:",
+        "    >= 3 characters ending in 港/机场/高速/铁路/大厦/广场/商城/城 (天津港, 大悦城); shared:",
         "    names entities of two lexicons",
         "  not flagged: forms ending in a legal form, 集团/控股, 大学/学院/学校, 研究所/研究院/科学院/中心/",
         "    实验室/天文台/植物园 (they name their entity type)",
@@ -205,7 +216,7 @@ def main() -> None:
         f"{counts['Institute']} of {total['Institute']})",
         "  by rule (a form can meet several): " + ", ".join(f"{k} {counts[k]}" for k in
         ("common_word", "frequent_name", "listed_word", "modifier_phrase", "place", "place_phrase", "generic",
-         "particle", "shared")),
+         "particle", "facility", "shared")),
     ]
     write_tsv(args.out, header, ["alias", "name", "type", "reason"], rows)
     print(" ".join(h.strip() for h in header[-3:]))

@@ -53,6 +53,7 @@ class Lexicon:
     # context that supports it (kg/extract/gazetteer.py known_spans), never by `lookup`
     known: dict[str, list[Entry]] = field(default_factory=dict)
     ambiguous: dict[str, str] = field(default_factory=dict)   # form -> why it is also an ordinary word
+    bodies: dict[str, str] = field(default_factory=dict)      # bodies.tsv: body word -> kind
     _words: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry, *, override: bool = False) -> None:
@@ -225,6 +226,22 @@ def _load_known_lists(lex: Lexicon) -> None:
         lex.ambiguous[alias] = r["reason"]
 
 
+BODY_KINDS = frozenset(("party", "government", "legislature", "consultative", "department"))
+
+
+def _load_bodies(lex: Lexicon) -> None:
+    """bodies.tsv: the body words that follow a division's name (政协, 商务局); a word given twice or
+    an unknown kind is an error."""
+    path = data_path("bodies.tsv")
+    for r in read_tsv(path, ("word", "kind"), required=("word", "kind")):
+        if r["kind"] not in BODY_KINDS:
+            raise DataFileError(path, r.line, f"unknown kind {r['kind']!r}; expected one of {', '.join(sorted(BODY_KINDS))}")
+        word = clean(r["word"])
+        if word in lex.bodies:
+            raise DataFileError(path, r.line, f"body {word!r} given twice")
+        lex.bodies[word] = r["kind"]
+
+
 def _add_county_short_forms(lex: Lexicon, counties: list[Entry]) -> None:
     for entry in counties:
         lex.add_known(entry, entry.aliases)
@@ -254,7 +271,8 @@ TRIGGER_ROLES = frozenset((
     "industry_word_end", "industry_generic_rest", "enum_etc", "clause_char", "legal_form", "company_group",
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
-    "locate_adverb", "build_adverb", "coop_adverb", "name_context", "business_unit",
+    "locate_adverb", "build_adverb", "coop_adverb", "name_context", "business_unit", "body_level", "body_not_before",
+    "party_prefix", "place_body",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -372,6 +390,7 @@ def load(extra: tuple = ()) -> Lexicon:
     _load_orgs(lex)
     _load_known_lists(lex)
     _add_county_short_forms(lex, counties)
+    _load_bodies(lex)
     _load_posts(lex)
     _load_suffixes(lex)
     _load_generic(lex)

@@ -10,7 +10,7 @@ from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
 from .known import known_spans
 from .stems import entry_free, generic_stem, strong_stem
-from .suffix import unit_of_company
+from .suffix import after_place, unit_of_company
 
 _ENUM_SPLIT = re.compile(r"、")
 _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
@@ -174,6 +174,8 @@ def _typed(ctx: Context, sid: int, s: int, e: int) -> tuple[int, int, str, str |
         if info is not None and not generic_stem(lex, name[:-k]) and (info[1] or strong_stem(ctx, sid, s, e - k)):
             if name[-k:] in ctx.affixes.business_units and not unit_of_company(ctx, sid, s, e - k, e):
                 return s, e, name, None   # 智慧城市运营中心: no company's unit
+            if name[-k:] in lex.words("place_body") and not after_place(ctx, sid, e - k, e):
+                return s, e, name, None   # 数字政府: no division's government
             return s, e, name, info[0]
     return s, e, name, None
 

@@ -8,6 +8,7 @@ from typing import Iterator
 from ..model import Span
 from .context import Context
 from .match import Gazetteer, filter_spans
+from .bodies import BODY_RULE
 from .context import PROPER_POS
 from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
@@ -65,7 +66,8 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 
 
 def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
-    """Names inside names: the owner of a project named `<company><industry|二期>`
+    """Names inside names: the division a body is named after (哈尔滨市政府 -> 哈尔滨市), the owner of
+    a project named `<company><industry|二期>`
     (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, the
     listed company a project, zone, body or unit is named after (京东方传感器研发制造总部 ->
     京东方), and the company named in full inside a longer name (兰州新区科文旅集团数投公司 ->
@@ -73,12 +75,24 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
     for span in kept:
         if span.type not in ("Project", "Zone", "Organization", "Enterprise"):
             continue
+        if span.rule == BODY_RULE:
+            yield from _body_regions(ctx, span)
+            continue
         head = known_head(ctx, span)
         if head is not None:
             yield head
         if span.type == "Project":
             yield from _project_parts(ctx, span, owned=head is not None)
         yield from _group_of(ctx, span)
+
+
+def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
+    """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市, 济南市历下区人民政府 ->
+    both): the body's jurisdiction, where the body is (regions inside other names are not named)."""
+    places = ctx.gaz_spans(span.sid) + [k for k in known_spans(ctx, span.sid) if k.type == "Region"]
+    for g in places:
+        if g.type == "Region" and span.start <= g.start and g.end <= span.end:
+            yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
 
 
 def _project_parts(ctx: Context, span: Span, owned: bool = False) -> Iterator[Span]:

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..model import Span
 from .context import PROPER_POS, Context, _is_name_char
-from .known import known_head
+from .known import known_head, known_spans
 from .stems import generic_stem, strong_stem
 
 
@@ -45,6 +45,8 @@ def _stem_name(ctx: Context, sid: int, suffix: str, start: int, s: int, e: int) 
     lex, text = ctx.lex, ctx.text
     sent = ctx.doc.sentences[sid]
     etype, strong, prio = ctx.affixes.suffix_info[suffix]
+    if suffix in lex.words("place_body") and after_place(ctx, sid, s, e) != "Zone":
+        return None   # a division's government is bodies.py's; 数字政府, 代表市政府 are none
     stem = text[start:s]
     if not stem and suffix in ctx.affixes.bare_zones:
         return Span(s, e, suffix, etype, "suffix.bare_zone", priority=prio, sid=sid)
@@ -79,6 +81,15 @@ def _business_unit(ctx: Context, sid: int, start: int, s: int, e: int) -> Span |
         return None
     return Span(start, e, text[start:e], "Enterprise", "suffix.business_unit", priority=ctx.affixes.suffix_info[text[s:e]][2],
                 sid=sid)
+
+
+def after_place(ctx: Context, sid: int, s: int, e: int) -> str:
+    """The type of the division or zone that ends right before text[s:e] ("Region", "Zone"), or ""
+    when there is none or a title word follows (政府工作报告)."""
+    if ctx.text.startswith(ctx.lex.words("body_not_before"), e):
+        return ""
+    places = ctx.gaz_spans(sid) + [k for k in known_spans(ctx, sid) if k.type == "Region"]
+    return next((g.type for g in places if g.end == s and g.type in ("Region", "Zone")), "")
 
 
 LEGAL_NAME_REACH = 3   # how many more characters a registered name may take in before a function word

@@ -83,3 +83,64 @@ def test_bodies_file_is_strict(tmp_path, monkeypatch, rows, words):
     with pytest.raises(DataFileError) as err:
         lexicon.load()
     assert str(err.value).startswith(f"{path}:") and all(w in str(err.value) for w in words)
+
+
+# ---------------------------------------------------------------------------- divisions in text
+
+
+@pytest.mark.parametrize("text, street", [
+    ("签约仪式在鄂城区樊口街道举办。", "樊口街道"),          # after a county
+    ("该仪式由甲乙管委会、海淀街道和丙丁集团联合举办。", "海淀街道"),   # a county's short form
+])
+def test_a_sub_district_is_a_region(text, street):
+    assert [(s.text, s.rule) for s in spans(text) if s.text == street] == [(street, "gazetteer.street")]
+
+
+@pytest.mark.parametrize("text", ["各街道要加强管理。", "城市街道整洁干净。", "老城街道改造提升。"])
+def test_a_street_word_without_a_place_name_is_no_region(text):
+    assert [s for s in spans(text) if s.type == "Region"] == []
+
+
+def test_a_frequent_word_that_is_a_county_short_form_needs_the_county_named_in_full():
+    assert [s.text for s in spans("南昌市召开会议,新建项目集中开工。") if s.type == "Region"] == ["南昌市"]
+    assert "新建" in [s.text for s in spans("南昌市新建区召开会议,新建的园区开工。") if s.type == "Region"]
+
+
+def test_a_county_name_that_is_an_ordinary_word_needs_its_city():
+    assert [s for s in spans("崛起座座现代化新城区。") if s.type == "Region"] == []
+    assert [s.name for s in spans("西安市新城区召开会议。") if s.type == "Region"] == ["西安市", "新城区"]
+
+
+@pytest.mark.parametrize("text", ["被誉为中德国际合作的典范。", "首页 > 国内新闻 > 湖北新闻 > 正文"])
+def test_a_region_name_glued_into_another_word_or_a_page_section_is_no_mention(text):
+    assert [s for s in spans(text) if s.type == "Region"] == []
+
+
+def test_county_common_file_is_strict(tmp_path, monkeypatch):
+    import kg.extract.lexicon as lexicon
+
+    path = tmp_path / "county_common.tsv"
+    path.write_text("form\tcode\tname\treason\n新建\t360112\t新建区\tjieba\n兰州\t620100\t兰州市\tjieba\n",
+                    encoding="utf-8")
+    bundled = lexicon.data_path
+    monkeypatch.setattr(lexicon, "data_path", lambda name: path if name == "county_common.tsv" else bundled(name))
+    with pytest.raises(DataFileError) as err:
+        lexicon.load()
+    assert str(err.value).startswith(f"{path}:3: ") and "county" in str(err.value)
+
+
+# ---------------------------------------------------------------------------- other named bodies
+
+
+@pytest.mark.parametrize("text, org", [
+    ("兰州市汽车联盟成员单位获得表彰。", "兰州市汽车联盟"),
+    ("科赫全球研发中心、飞亚浦家电全球研发中心入驻。", "科赫全球研发中心"),   # a name before 全球
+    ("大湾区国际潮汕商会总会项目将建立总部。", "大湾区国际潮汕商会总会"),   # an association owns the project
+])
+def test_alliances_research_centres_and_associations(text, org):
+    found = [s.text for s in spans(text) if s.type == "Organization"]
+    assert (org in found) if org else found == []
+
+
+def test_a_generic_research_centre_is_no_name():
+    assert [s for s in spans("成立产业联盟和技术研发中心。") if s.type == "Organization"] == []

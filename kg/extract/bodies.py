@@ -81,3 +81,41 @@ def _post_qualifier(ctx: Context, sid: int, m: re.Match, lead: bool) -> bool:
         return False
     hit = ctx.affixes.posts.find(ctx.text, m.start(), min(ctx.doc.sentences[sid].end, m.end() + 6))[:1]
     return bool(hit) and hit[0][1] < m.end() <= hit[0][2] or (bool(hit) and hit[0][1] == m.end())
+
+
+STREET_RULE = "gazetteer.street"
+
+
+def street_spans(ctx: Context, sid: int) -> list[Span]:
+    """Sub-district divisions `X街道` (樊口街道, 海淀街道): X is two to four characters right after a
+    county or city name (鄂城区樊口街道), or one word that is a place name (海淀街道) or no word of the
+    dictionary; not 各街道, 社区街道, 城市街道."""
+    text = ctx.text
+    sent = ctx.doc.sentences[sid]
+    ends = {g.end for g in ctx.gaz_spans(sid) if g.type == "Region"}
+    out = []
+    for tail in ctx.lex.words("street_suffix"):
+        pos = text.find(tail, sent.start, sent.end)
+        while pos >= 0:
+            span = _street(ctx, sid, pos, tail, ends)
+            if span is not None:
+                out.append(span)
+            pos = text.find(tail, pos + len(tail), sent.end)
+    return out
+
+
+def _street(ctx: Context, sid: int, pos: int, tail: str, ends: set) -> Span | None:
+    text = ctx.text
+    for n in (2, 3, 4):
+        start = pos - n
+        stem = text[start:pos]
+        if start < ctx.doc.sentences[sid].start or not all("\u4e00" <= c <= "\u9fff" for c in stem):
+            break
+        if any(w in ctx.lex.generic_modifiers for w in (stem, stem[:1], stem[-1:])):
+            break
+        toks = [t for t in ctx.tokens(sid) if start <= t[0] < pos]
+        one_word = len(toks) == 1 and toks[0][0] == start
+        known = getattr(ctx.lex.lookup(stem) or ctx.lex.known_entry(stem), "type", "") == "Region"
+        if start in ends or (one_word and (known or toks[0][3] == "oov")):
+            return Span(start, pos + len(tail), stem + tail, "Region", STREET_RULE, priority=30, sid=sid)
+    return None

@@ -69,7 +69,7 @@ def _find(ctx: Context, sid: int) -> list[Span]:
     for surface, s, e, entry in hits:
         # the cheap tests first: the word edges need the sentence's tokens
         if entry.type == "Region":
-            if _county_supported(ctx, entry) and _on_word_edges(ctx, sid, s, e):
+            if _county_supported(ctx, entry, surface) and _on_word_edges(ctx, sid, s, e):
                 spans.append(Span(s, e, surface, "Region", "gazetteer.county_short", priority=entry.priority,
                                   canonical=entry.name, sid=sid))
             continue
@@ -112,25 +112,40 @@ def _context_supports(ctx: Context, sid: int, s: int, e: int, etype: str, hits: 
                           for h, hs, _he, en in hits)
 
 
-def _county_supported(ctx: Context, entry) -> bool:
+def _county_supported(ctx: Context, entry, surface: str) -> bool:
     """A county short form names the county when the document also names the county in full,
-    its city or its province (扬中 in a text that says 扬中市 or 镇江; 海淀 in a text about 北京)."""
-    places = ctx.memo.get("known_places")
-    if places is None:
-        places = ctx.memo["known_places"] = _places_named(ctx)
-    chain, name = set(), entry.name
-    while name and name not in chain:
-        chain.add(name)
-        up = ctx.lex.regions_by_name.get(name)
-        name = up.host if up is not None else ""
-    return bool(chain & places)
+    its city or its province (扬中 in a text that says 扬中市 or 镇江; 海淀 in a text about 北京); a
+    short form that is also a frequent word (新建, 平原, 东湖) only when the county is named in full."""
+    places = _places_named(ctx)
+    if surface in ctx.lex.county_common:
+        return entry.name in places
+    return bool(_chain(ctx, entry.name) & places)
+
+
+def county_name_supported(ctx: Context, name: str) -> bool:
+    """A county name that is also an ordinary word (新城区 of 现代化新城区) names the county only where
+    the document names its city or province."""
+    return bool((_chain(ctx, name) - {name}) & _places_named(ctx))
+
+
+def _chain(ctx: Context, name: str) -> set[str]:
+    """A division and the divisions above it (of every division of that name: 新城区 is in 西安 and
+    in 呼和浩特)."""
+    chain, todo = set(), [name]
+    while todo:
+        name = todo.pop()
+        if name and name not in chain:
+            chain.add(name)
+            todo.extend(ctx.lex.region_hosts.get(name, ()))
+    return chain
 
 
 def _places_named(ctx: Context) -> set[str]:
-    """Full names of the regions the document names anywhere by a core-lexicon form."""
-    places = set()
-    for sid in range(len(ctx.doc.sentences)):
-        places.update(g.name for g in ctx.gaz_spans(sid) if g.type == "Region")
+    """Full names of the regions the document names anywhere by a core-lexicon form (once per document)."""
+    places = ctx.memo.get("known_places")
+    if places is None:
+        places = ctx.memo["known_places"] = {g.name for sid in range(len(ctx.doc.sentences))
+                                             for g in ctx.gaz_spans(sid) if g.type == "Region"}
     return places
 
 

@@ -45,6 +45,7 @@ class Lexicon:
     triggers: dict[str, dict[str, str]] = field(default_factory=dict)
     surnames: frozenset = frozenset()
     regions_by_name: dict[str, Entry] = field(default_factory=dict)
+    region_hosts: dict[str, set] = field(default_factory=dict)   # region name -> the parents of every division of that name
     industries_by_id: dict[str, Entry] = field(default_factory=dict)
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
     pattern_rules: dict[str, str] = field(default_factory=dict)
@@ -54,6 +55,8 @@ class Lexicon:
     known: dict[str, list[Entry]] = field(default_factory=dict)
     ambiguous: dict[str, str] = field(default_factory=dict)   # form -> why it is also an ordinary word
     bodies: dict[str, str] = field(default_factory=dict)      # bodies.tsv: body word -> kind
+    county_common: frozenset = frozenset()                     # county short forms that are frequent words
+    county_generic: frozenset = frozenset()                    # county names that are ordinary words (新城区)
     _words: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry, *, override: bool = False) -> None:
@@ -154,6 +157,7 @@ def _load_regions(lex: Lexicon) -> list[Entry]:
         else:
             lex.add(entry)
         lex.regions_by_name.setdefault(entry.name, entry)
+        lex.region_hosts.setdefault(entry.name, set()).add(entry.host)
     return county_short
 
 
@@ -243,8 +247,20 @@ def _load_bodies(lex: Lexicon) -> None:
 
 
 def _add_county_short_forms(lex: Lexicon, counties: list[Entry]) -> None:
+    """County short forms as known forms; county_common.tsv marks the short forms that are frequent
+    words (新建, 平原) and the county names that are ordinary words (新城区), each a form of its county."""
     for entry in counties:
         lex.add_known(entry, entry.aliases)
+    path = data_path("county_common.tsv")
+    common, generic = set(), set()
+    for r in read_tsv(path, ("form", "code", "name", "reason"), required=("form", "name")):
+        form, name = clean(r["form"]), clean(r["name"])
+        entry = lex.regions_by_name.get(name)
+        if entry is None or entry.level != "county" or (form != name and form not in entry.aliases):
+            raise DataFileError(path, r.line, f"{form!r} is not the name or a short form of a county {r['name']!r}"
+                                " in regions.tsv")
+        (generic if form == name else common).add(form)
+    lex.county_common, lex.county_generic = frozenset(common), frozenset(generic)
 
 
 def load_user_lexicon(lex: Lexicon, path) -> None:
@@ -272,7 +288,7 @@ TRIGGER_ROLES = frozenset((
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb", "name_context", "business_unit", "body_level", "body_not_before",
-    "party_prefix", "place_body",
+    "party_prefix", "place_body", "street_suffix", "region_not_before",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 

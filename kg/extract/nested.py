@@ -163,7 +163,7 @@ def _owner_like(ctx: Context, span: Span, end: int, places: list[Span]) -> bool:
         return False   # 重点续建, 甲乙产业
     place = next((g.end for g in places if g.start == span.start and g.type == "Region" and g.end < end), None)
     rest = [t for t in toks if place is not None and t[0] >= place]
-    return not rest or any(t[3] in PROPER_POS for t in rest)
+    return not rest or any(t[3] in PROPER_POS and t[3] != "ns" for t in rest)
 
 
 def _group_of(ctx: Context, span: Span) -> Iterator[Span]:

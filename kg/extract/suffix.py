@@ -145,4 +145,7 @@ def _weak_suffix_fits(ctx: Context, sid: int, s: int, stem: str) -> bool:
     before = ctx.token_at(sid, s)
     if inside is not None and inside[0] < s and inside[3] not in PROPER_POS:
         return False  # the suffix is the tail of an ordinary word (格局, 布局, 工厂)
+    lo = s - len(stem)
+    while before is not None and before[0] > lo and before[2] in ctx.lex.generic_modifiers:
+        before = ctx.token_at(sid, before[0])   # 卡赫全球研发中心: the name before 全球, 国际
     return "×" in stem or (before is not None and before[3] in PROPER_POS)

@@ -25,11 +25,11 @@ def orgs(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("text, bodies", [
     ("设立中共延庆区委、延庆区人民政府派出机构。", ["中共延庆区委", "延庆区人民政府"]),
     ("甘肃省政协副主席出席会议。", ["甘肃省政协"]),
-    ("临夏州人大常委会副主任、临夏州政协副主席出席。", ["临夏州人大常委会", "临夏州政协"]),
-    ("中共临夏州州委常委出席。", ["中共临夏州州委"]),
+    ("临夏州人大常委会、临夏州政协有关负责人参加调研。", ["临夏州人大常委会", "临夏州政协"]),
+    ("中共临夏州州委、临夏州人民政府印发意见。", ["中共临夏州州委", "临夏州人民政府"]),
     ("据兰州市商务局消息,兰州市投资促进局与企业对接。", ["兰州市商务局", "兰州市投资促进局"]),
     ("在四川省委党校教授看来。", ["四川省委党校"]),
-    ("甘肃省人民政府办公厅印发通知。", ["甘肃省人民政府办公厅"]),
+    ("据甘肃省人民政府办公厅消息。", ["甘肃省人民政府办公厅"]),
     ("成都市武侯区人民政府与企业签约。", ["成都市武侯区人民政府"]),     # a city's district: one name
 ])
 def test_a_body_named_after_a_division(text, bodies):
@@ -53,8 +53,8 @@ def test_a_province_before_a_city_is_not_part_of_the_citys_government():
     "省政府、省委作出部署。",
     "2023年兰州市政府工作报告。",      # a report's title
     "加快数字政府建设。",
-    "所在省辖市政府负责推进。",
-    "李某代表市政府致辞。",
+    "由省辖市政府统筹推进。",
+    "王某代表市政府发言。",
 ])
 def test_what_is_not_a_named_body(text):
     assert orgs(text) == []
@@ -89,8 +89,8 @@ def test_bodies_file_is_strict(tmp_path, monkeypatch, rows, words):
 
 
 @pytest.mark.parametrize("text, street", [
-    ("签约仪式在鄂城区樊口街道举办。", "樊口街道"),          # after a county
-    ("该仪式由甲乙管委会、海淀街道和丙丁集团联合举办。", "海淀街道"),   # a county's short form
+    ("揭牌仪式在江夏区纸坊街道举行。", "纸坊街道"),          # after a county
+    ("活动由密云街道承办。", "密云街道"),                      # a county's short form
 ])
 def test_a_sub_district_is_a_region(text, street):
     assert [(s.text, s.rule) for s in spans(text) if s.text == street] == [(street, "gazetteer.street")]
@@ -107,11 +107,11 @@ def test_a_frequent_word_that_is_a_county_short_form_needs_the_county_named_in_f
 
 
 def test_a_county_name_that_is_an_ordinary_word_needs_its_city():
-    assert [s for s in spans("崛起座座现代化新城区。") if s.type == "Region"] == []
+    assert [s for s in spans("建设现代化新城区。") if s.type == "Region"] == []
     assert [s.name for s in spans("西安市新城区召开会议。") if s.type == "Region"] == ["西安市", "新城区"]
 
 
-@pytest.mark.parametrize("text", ["被誉为中德国际合作的典范。", "首页 > 国内新闻 > 湖北新闻 > 正文"])
+@pytest.mark.parametrize("text", ["推进中德国际产业园建设。", "首页 > 国内新闻 > 湖北新闻 > 正文"])
 def test_a_region_name_glued_into_another_word_or_a_page_section_is_no_mention(text):
     assert [s for s in spans(text) if s.type == "Region"] == []
 
@@ -133,9 +133,9 @@ def test_county_common_file_is_strict(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, org", [
-    ("兰州市汽车联盟成员单位获得表彰。", "兰州市汽车联盟"),
-    ("科赫全球研发中心、飞亚浦家电全球研发中心入驻。", "科赫全球研发中心"),   # a name before 全球
-    ("大湾区国际潮汕商会总会项目将建立总部。", "大湾区国际潮汕商会总会"),   # an association owns the project
+    ("兰州市新能源汽车联盟召开年会。", "兰州市新能源汽车联盟"),
+    ("博瑞全球研发中心、星宇电器全球研发中心入驻。", "博瑞全球研发中心"),   # a name before 全球
+    ("粤港澳潮汕商会总会项目将建立总部。", "粤港澳潮汕商会总会"),   # an association owns the project
 ])
 def test_alliances_research_centres_and_associations(text, org):
     found = [s.text for s in spans(text) if s.type == "Organization"]

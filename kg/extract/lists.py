@@ -68,6 +68,8 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                     continue
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
+                if name in ctx.affixes.suffix_info:
+                    continue   # a bare type word (药业 of a list whose first name was cut) is no name
                 if etype == "Enterprise" and not _firm_like(ctx, sid, s, e):
                     continue  # 化工、电力等传统企业; 总部型、龙头型等平台企业: sectors and kinds, not firms
                 yield Span(s, e, name, etype, f"enum.{etype.lower()}", priority=35, sid=sid)
@@ -171,6 +173,8 @@ def _typed(ctx: Context, sid: int, s: int, e: int) -> tuple[int, int, str, str |
         return s, e, name, None
     for k in ctx.affixes.suffix_lengths:
         info = ctx.affixes.suffix_info.get(name[-k:]) if len(name) > k else None
+        if info is not None and name.endswith(lex.words("suffix_word")):
+            return s, e, name, None   # 新格局: an ordinary word that ends like a name
         if info is not None and not generic_stem(lex, name[:-k]) and (info[1] or strong_stem(ctx, sid, s, e - k)):
             if name[-k:] in ctx.affixes.business_units and not unit_of_company(ctx, sid, s, e - k, e):
                 return s, e, name, None   # 智慧城市运营中心: no company's unit

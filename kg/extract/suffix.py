@@ -45,6 +45,8 @@ def _stem_name(ctx: Context, sid: int, suffix: str, start: int, s: int, e: int) 
     lex, text = ctx.lex, ctx.text
     sent = ctx.doc.sentences[sid]
     etype, strong, prio = ctx.affixes.suffix_info[suffix]
+    if text.endswith(lex.words("suffix_word"), 0, e):
+        return None   # 新格局, 大局: an ordinary word that ends like a name
     if suffix in lex.words("place_body") and after_place(ctx, sid, s, e) != "Zone":
         return None   # a division's government is bodies.py's; 数字政府, 代表市政府 are none
     stem = text[start:s]

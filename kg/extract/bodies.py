@@ -43,9 +43,10 @@ def _find(ctx: Context, sid: int):
     bodies = lex.bodies
     if not bodies:
         return
+    places = [g for g in ctx.gaz_spans(sid) if g.type == "Region"]   # a body follows a full name or city
+    if not places:
+        return
     rx = _body_rx(tuple(bodies), lex.words("body_level"))
-    places = [g for g in ctx.gaz_spans(sid) if g.type == "Region"]
-    places += [k for k in known_spans(ctx, sid) if k.type == "Region"]
     starts = {g.end: g.start for g in places}
     for place in places:
         m = rx.match(text, place.end)
@@ -65,6 +66,14 @@ def _find(ctx: Context, sid: int):
             name = text[start:place.end] + second.group("body")   # 怀柔区委区政府 -> 怀柔区政府
             yield Span(m.end(), second.end(), second.group(0), "Organization", BODY_RULE, priority=BODY_PRIORITY,
                        canonical=name, sid=sid)
+
+
+def region_spans(ctx: Context, sid: int) -> list[Span]:
+    """The region names of a sentence: the core lexicon's, and the county short forms the document
+    supports where they overlap none of those (共青城 inside 共青城市 is not a second name)."""
+    regions = [g for g in ctx.gaz_spans(sid) if g.type == "Region"]
+    return regions + [k for k in known_spans(ctx, sid) if k.type == "Region"
+                      and not any(g.start < k.end and k.start < g.end for g in regions)]
 
 
 def _province(ctx: Context, start: int, end: int) -> bool:
@@ -92,10 +101,10 @@ def street_spans(ctx: Context, sid: int) -> list[Span]:
     dictionary; not 各街道, 社区街道, 城市街道."""
     text = ctx.text
     sent = ctx.doc.sentences[sid]
-    ends = {g.end for g in ctx.gaz_spans(sid) if g.type == "Region"}
     out = []
     for tail in ctx.lex.words("street_suffix"):
         pos = text.find(tail, sent.start, sent.end)
+        ends = {g.end for g in ctx.gaz_spans(sid) if g.type == "Region"} if pos >= 0 else set()
         while pos >= 0:
             span = _street(ctx, sid, pos, tail, ends)
             if span is not None:

@@ -10,6 +10,8 @@ form (海淀, 扬中) needs the county, its city or its province named in the sa
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..model import Span
 from .context import Context, _is_name_char, clause_start
 
@@ -29,6 +31,15 @@ def known_spans(ctx: Context, sid: int) -> list[Span]:
     return spans
 
 
+def known_at(ctx: Context, sid: int, start: int, end: int) -> Span | None:
+    """The span of `known_spans` that covers exactly text[start:end], if any."""
+    memo = ctx.memo.setdefault(_MEMO + ".at", {})
+    at = memo.get(sid)
+    if at is None:
+        at = memo[sid] = {(k.start, k.end): k for k in known_spans(ctx, sid)}
+    return at.get((start, end))
+
+
 def known_entry_of(ctx: Context, span: Span):
     """The list entry a kept company or school name stands for (None: not a list name): the entry
     of the same text that `known_spans` found, whatever rule kept the span, or for a company name
@@ -36,9 +47,9 @@ def known_entry_of(ctx: Context, span: Span):
     without it (京东方科技集团), unless that is an ambiguous form."""
     if span.sid < 0 or span.type not in ("Enterprise", "Organization"):
         return None
-    for k in known_spans(ctx, span.sid):
-        if k.start == span.start and k.end == span.end:
-            return ctx.lex.known_entry(k.text)
+    k = known_at(ctx, span.sid, span.start, span.end)
+    if k is not None:
+        return ctx.lex.known_entry(k.text)
     entry = ctx.lex.known_entry(span.text) if span.text not in ctx.lex.ambiguous else None
     if entry is not None and entry.type == span.type:
         return entry   # a full name, which the suffix rule found (…股份有限公司, …大学)
@@ -57,14 +68,26 @@ KNOWN_HEAD_RULE = "nested.known_owner"
 BRAND_WORD = ("common_word", "frequent_name", "particle")
 
 
+def _doc_hits(ctx: Context) -> dict[int, list]:
+    """The list forms in the whole text, found in one pass and filed by sentence (a form across a
+    sentence boundary is dropped)."""
+    hits = ctx.memo.get(_MEMO + ".hits")
+    if hits is None:
+        hits = ctx.memo[_MEMO + ".hits"] = {}
+        sents = ctx.doc.sentences
+        starts = [sent.start for sent in sents]
+        lex = ctx.lex
+        for surface, s, e in ctx.affixes.known.find(ctx.text):
+            sid = bisect_right(starts, s) - 1
+            entry = lex.known_entry(surface)
+            if sid >= 0 and e <= sents[sid].end and entry is not None and surface not in lex.suppressed:
+                hits.setdefault(sid, []).append((surface, s, e, entry))
+    return hits
+
+
 def _find(ctx: Context, sid: int) -> list[Span]:
-    lex, text = ctx.lex, ctx.text
-    sent = ctx.doc.sentences[sid]
-    hits = []
-    for surface, s, e in ctx.affixes.known.find(text, sent.start, sent.end):
-        entry = lex.known_entry(surface)
-        if entry is not None and surface not in lex.suppressed:
-            hits.append((surface, s, e, entry))
+    lex = ctx.lex
+    hits = _doc_hits(ctx).get(sid, [])
     spans = []
     for surface, s, e, entry in hits:
         # the cheap tests first: the word edges need the sentence's tokens

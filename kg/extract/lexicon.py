@@ -211,13 +211,14 @@ def _load_known_lists(lex: Lexicon) -> None:
         seen: dict[str, set[str]] = {}
         rows = read_tsv(path, columns, required=("name", "source"))
         cells = iter(clean_many([c for r in rows for c in (r["name"], r[host], *r.list("aliases"))]))
+        fname_ = path.name
         for r in rows:
             name, where = next(cells), next(cells)
             if name in seen:
                 raise DataFileError(path, r.line, f"name {name!r} given twice")
             aliases = tuple(dict.fromkeys(a for a in (next(cells) for _ in r.list("aliases")) if a != name))
             seen[name] = {name, *aliases}
-            lex.add_known(Entry(name, etype, aliases, _where(path, r.line), priority=40, host=where), (name, *aliases))
+            lex.add_known(Entry(name, etype, aliases, f"{fname_}:{r.line}", priority=40, host=where), (name, *aliases))
         forms_of[fname] = seen
     path = data_path("ambiguous_names.tsv")
     for r in read_tsv(path, ("alias", "name", "type", "reason"), required=("alias", "name", "type", "reason")):

@@ -8,7 +8,7 @@ from typing import Iterator
 from ..model import Span
 from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
-from .known import known_spans
+from .known import known_at
 from .stems import entry_free, generic_stem, strong_stem
 from .suffix import after_place, unit_of_company
 
@@ -166,8 +166,8 @@ def _typed(ctx: Context, sid: int, s: int, e: int) -> tuple[int, int, str, str |
     entry = lex.lookup(name)
     if entry is not None:
         return s, e, name, entry.type
-    listed = next((k for k in known_spans(ctx, sid) if k.start == s and k.end == e and k.type != "Region"), None)
-    if listed is not None:
+    listed = known_at(ctx, sid, s, e)
+    if listed is not None and listed.type != "Region":
         return s, e, name, listed.type   # a listed company or school (科大讯飞, 北大)
     if lex.pattern("list.inner_conjunction").search(name):
         return s, e, name, None

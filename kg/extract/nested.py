@@ -8,7 +8,7 @@ from typing import Iterator
 from ..model import Span
 from .context import Context
 from .match import Gazetteer, filter_spans
-from .bodies import BODY_RULE
+from .bodies import BODY_RULE, region_spans
 from .context import PROPER_POS
 from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
@@ -89,9 +89,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
     """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市, 济南市历下区人民政府 ->
     both): the body's jurisdiction, where the body is (regions inside other names are not named)."""
-    places = ctx.gaz_spans(span.sid) + [k for k in known_spans(ctx, span.sid) if k.type == "Region"]
-    for g in places:
-        if g.type == "Region" and span.start <= g.start and g.end <= span.end:
+    for g in region_spans(ctx, span.sid):
+        if span.start <= g.start and g.end <= span.end:
             yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
 
 

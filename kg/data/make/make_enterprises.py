@@ -316,6 +316,11 @@ class Builder:
             # 民生控股 -> 民生: a group/place-stripped form that is an ordinary word is a brand name only
             # for the household names of the ranking lists (小米集团 -> 小米)
             why = f"ordinary word (jieba {entry[1]}) after removing 集团/控股 or a place"
+        if (not why and depth == 3 and len(f) <= 2 and not ent.sources & BRAND_SOURCES
+                and not ent.name.startswith(NATIONAL_PREFIXES)):
+            # 上海城投 -> 城投, 山东玻纤 -> 玻纤: for a firm known only from the exchange lists, two characters
+            # left after a province or city are a sector abbreviation firms of every province share
+            why = "two characters left after removing a province or city: a sector abbreviation many firms share"
         return why
 
     # -- sources ---------------------------------------------------------------------------------

@@ -294,3 +294,17 @@ def test_an_ordinary_word_ending_like_a_body_is_no_name(text):
 def test_a_bare_type_word_is_no_enumeration_item():
     # 再度 (an adverb to jieba) cuts the first item to its type word
     assert found(spans_of("周边,再度药业、华星科技、南岭医学等企业陆续建起。"), "Enterprise") == ["华星科技", "南岭医学"]
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("有限公司副总经理李某,青海星光乐能总经理宋某等公司领导出席。", "青海星光乐能"),
+    ("会上,星光乐能轮值董事长徐某致辞。", "星光乐能"),          # 轮值 belongs to the post
+])
+def test_a_firm_named_before_a_company_post(text, firm):
+    assert [(s.text, s.rule) for s in spans_of(text) if s.type == "Enterprise"] == [(firm, "suffix.post_firm")]
+
+
+@pytest.mark.parametrize("text", ["张某某总经理表示。", "公司总经理、集团董事长出席。", "该集团董事长出席。",
+                                  "会上,甲乙科技有限公司总经理王某发言。"])
+def test_no_firm_before_a_post_from_a_person_a_generic_word_or_a_named_company(text):
+    assert [s for s in spans_of(text) if s.rule == "suffix.post_firm"] == []

@@ -289,7 +289,7 @@ TRIGGER_ROLES = frozenset((
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb", "name_context", "business_unit", "body_level", "body_not_before",
-    "party_prefix", "place_body", "street_suffix", "region_not_before", "suffix_word",
+    "party_prefix", "place_body", "street_suffix", "region_not_before", "suffix_word", "post_firm_edge", "firm_post_qualifier",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 

@@ -11,12 +11,44 @@ from .stems import generic_stem, strong_stem
 
 
 def suffix_spans(ctx: Context) -> Iterator[Span]:
-    """Name + type suffix (有限公司, 研究所, 高新区, 项目): the name-like words before the suffix."""
+    """Name + type suffix (有限公司, 研究所, 高新区, 项目): the name-like words before the suffix; and
+    the firm named before a company post (甲乙科技总经理 -> 甲乙科技)."""
     for sid, sent in enumerate(ctx.doc.sentences):
         for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
             span = _suffix_span(ctx, sid, suffix, s, e)
             if span is not None:
                 yield span
+        for title, s, _e in ctx.affixes.posts.find(ctx.text, sent.start, sent.end):
+            if ctx.lex.posts.get(title) == "enterprise":
+                span = _firm_before_post(ctx, sid, s)
+                if span is not None:
+                    yield span
+
+
+POST_FIRM_RULE = "suffix.post_firm"
+
+
+def _firm_before_post(ctx: Context, sid: int, s: int) -> Span | None:
+    """The firm a company post belongs to, written right before it from the start of a clause or
+    list item (,青海某某光伏总经理宋某): a name-like stem of 3-10 characters that is no known body or
+    place and not a company named with its legal form (the suffix rule's), nor a person (张某总经理)."""
+    text, lex = ctx.text, ctx.lex
+    start = ctx.extend_left(sid, s, company=True)
+    qualifier = next((q for q in lex.words("firm_post_qualifier") if text.endswith(q, start, s)), "")
+    s -= len(qualifier)   # 华为高级副总裁: 高级 belongs to the post
+    stem = text[start:s]
+    sent = ctx.doc.sentences[sid]
+    if not 3 <= len(stem) <= 10 or (start > sent.start and text[start - 1] not in lex.words("post_firm_edge")):
+        return None
+    if stem.endswith(ctx.affixes.known_complete) or generic_stem(lex, stem) or lex.is_generic(stem):
+        return None
+    if stem[0] in lex.surnames and len(stem) <= 3:
+        return None
+    if any(g.end == s and g.type in ("Region", "Zone", "Organization") for g in ctx.gaz_spans(sid)):
+        return None
+    if not strong_stem(ctx, sid, start, s):
+        return None
+    return Span(start, s, stem, "Enterprise", POST_FIRM_RULE, priority=12, sid=sid)
 
 
 def _suffix_span(ctx: Context, sid: int, suffix: str, s: int, e: int) -> Span | None:

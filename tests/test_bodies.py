@@ -65,6 +65,11 @@ def test_the_division_of_a_body_is_named_with_it():
     assert [(s.text, s.name, s.rule) for s in found if s.type == "Region"] == [("兰州市", "兰州市", "nested.body_region")]
 
 
+def test_only_the_innermost_division_of_a_body_is_its_jurisdiction():
+    found = spans("成都市武侯区人民政府与企业签约。")
+    assert [(s.text, s.rule) for s in found if s.type == "Region"] == [("武侯区", "nested.body_region")]
+
+
 def test_a_company_named_after_a_place_does_not_name_the_place():
     assert [s for s in spans("兰州银河科技有限公司签约。") if s.type == "Region"] == []
 

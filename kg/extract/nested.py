@@ -87,11 +87,13 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 
 
 def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
-    """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市, 济南市历下区人民政府 ->
-    both): the body's jurisdiction, where the body is (regions inside other names are not named)."""
-    for g in region_spans(ctx, span.sid):
-        if span.start <= g.start and g.end <= span.end:
-            yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
+    """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市; 济南市历下区人民政府 ->
+    历下区, the innermost): the body's jurisdiction, where the body is (regions inside other names are
+    not named)."""
+    inside = [g for g in region_spans(ctx, span.sid) if span.start <= g.start and g.end <= span.end]
+    if inside:
+        g = max(inside, key=lambda r: (r.end, -r.start))
+        yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
 
 
 def _project_parts(ctx: Context, span: Span, owned: bool = False) -> Iterator[Span]:

@@ -235,3 +235,9 @@ def test_corpus_join_keeps_a_nested_parent_apart_but_joins_its_group_form():
                                     ent("甲乙", "enum.enterprise"), ent("甲乙新能源", "list.propagate"))}
     join_short_names(entities_, ("集团", "有限公司"))
     assert sorted(e.name for e in entities_.values()) == ["山河智能集团", "歌尔", "歌尔新疆电子有限公司", "甲乙新能源"]
+
+
+def test_a_short_form_joined_to_a_subsidiarys_name_does_not_bring_the_groups_registered_name():
+    ents = entities("华为技术有限公司与省政府签约。华为公司将在当地设立研发中心,华为表示。", "Enterprise")
+    assert "华为技术有限公司" in ents
+    assert not any(a.endswith("控股有限公司") for a in ents["华为技术有限公司"].aliases)

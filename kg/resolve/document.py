@@ -155,8 +155,6 @@ class DocResolver:
             if listed is not None:
                 self.registered[(s.type, name)] = listed.name
                 self.listed_spans.add((s.start, s.end))
-                if listed.name != name:
-                    aliases.add(listed.name)  # the registered name of a listed company or school
             for ref in refs:
                 if ref and name.startswith(ref) and len(name) > len(ref) + 1:
                     target = self.ref_target(ref)
@@ -261,10 +259,15 @@ class DocResolver:
     def _build_entities(self, names: dict, remap: dict) -> None:
         doc = self.doc
         for (start, end), (etype, name, aliases) in names.items():
+            listed = self.registered.get((etype, name))
             full = remap.get((etype, name))
             if full:
                 aliases = aliases | {name}
+                if self.registered.get((etype, full)) != listed:
+                    listed = None   # 华为 of 华为技术有限公司: the group's registered name is not the subsidiary's
                 name = full
+            if listed:
+                aliases = aliases | {listed}   # the registered name of a listed company or school
             ent = self.entities.get((etype, fold_name(name)))
             if ent is None:
                 ent = self.entities[(etype, fold_name(name))] = Entity(etype, name)

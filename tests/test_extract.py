@@ -68,6 +68,26 @@ def test_enumeration_gives_one_span_per_item():
     assert {s.rule for s in spans if s.type == "Enterprise"} <= {"enum.enterprise", "suffix.enterprise"}
 
 
+@pytest.mark.parametrize("text, items", [
+    ("园区集聚了甲乙软件、丙丁汽车、戊己科技等50余家高新技术企业。", ["甲乙软件", "丙丁汽车", "戊己科技"]),
+    ("引进庚辛集团、壬癸食品等澳门知名品牌企业。", ["庚辛集团", "壬癸食品"]),
+    ("甲投、乙投等两大国资平台公司完成组建。", ["甲投", "乙投"]),
+])
+def test_an_enterprise_head_with_a_count_and_a_description_types_its_items(text, items):
+    assert [s for s in found(spans_of(text), "Enterprise") if s in items] == items
+    assert not [s for s in spans_of(text) if s.text in items and s.type == "Industry"]
+
+
+@pytest.mark.parametrize("text", [
+    "完善财政、税收等支持企业发展的政策。",           # a verb before the head: not a description
+    "支持化工、电力等传统企业实施绿色化改造。",        # sectors, not firms
+    "吸引总部型、龙头型等平台企业落户。",              # kinds of firm
+    "孵化空间、服务平台等为企业提供服务。",
+])
+def test_an_enterprise_head_does_not_make_firms_of_sectors_kinds_or_verb_phrases(text):
+    assert found(spans_of(text), "Enterprise") == []
+
+
 def test_enumeration_needs_a_list():
     # a single item before 等企业 is not an enumeration
     assert "甲乙科技" not in found(spans_of("甲乙科技等企业做大做强。", {"enum"}))
@@ -225,3 +245,66 @@ def test_post_strings_are_found_once_per_document():
     ctx = context("临江市市长周明远说,临江市将加快发展。")
     first = post_strings(ctx, 0)
     assert first and post_strings(ctx, 0) is first
+
+
+# ---------------------------------------------------------------------------- company name edges
+
+
+@pytest.mark.parametrize("text, names", [
+    ("法国甲乙集团旗下丙丁精密(中国)有限公司在此设厂。", {"法国甲乙集团", "丙丁精密(中国)有限公司"}),
+    ("甲乙城建集团与下属丙丁物业服务有限公司共同承办。", {"甲乙城建集团", "丙丁物业服务有限公司"}),
+    ("引进一大批以科信泰公司为首的企业。", {"科信泰公司"}),
+    ("甲乙股份有限公司长沙基地投产。", {"甲乙股份有限公司"}),     # 有限公司长沙: no 司长
+])
+def test_a_company_name_does_not_take_in_the_words_before_it(text, names):
+    assert set(found(spans_of(text), "Enterprise")) >= names
+    assert not [n for n in found(spans_of(text), "Enterprise") if n.startswith(("旗下", "下属", "批", "以"))]
+
+
+def test_a_name_that_starts_with_a_preposition_character_keeps_it():
+    assert "以色列公司" in found(spans_of("与以色列公司合作。"), "Enterprise")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("投资方为锐迈通用机械有限公司。", "锐迈通用机械有限公司"),   # 迈, 通用 read as verbs: on to 为
+    ("积极支持通用机械有限公司发展。", "通用机械有限公司"),        # no function word close by: 支持 stays out
+])
+def test_a_registered_company_name_runs_on_to_a_function_word(text, name):
+    assert found(spans_of(text), "Enterprise") == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "重点续建项目加快推进。",                       # a generic modifier, not a firm
+    "推介丹徒香醋产业项目。镇江市招商。",             # a place's product (丹徒: a county of 镇江)
+    "高端芯片封装ABCD项目落地。",                   # an acronym alone
+])
+def test_a_project_is_not_owned_by_a_phrase_a_place_product_or_an_acronym(text):
+    assert found(spans_of(text), "Enterprise") == []
+
+
+def test_a_project_is_owned_by_the_firm_named_before_its_phase():
+    assert "华信高科" in found(spans_of("华信高科同位素项目开工。"), "Enterprise")
+
+
+@pytest.mark.parametrize("text", ["携手共建开放新格局、共享美好未来。", "服从大局、顾全大局。"])
+def test_an_ordinary_word_ending_like_a_body_is_no_name(text):
+    assert found(spans_of(text), "Organization") == []
+
+
+def test_a_bare_type_word_is_no_enumeration_item():
+    # 再度 (an adverb to jieba) cuts the first item to its type word
+    assert found(spans_of("周边,再度药业、华星科技、南岭医学等企业陆续建起。"), "Enterprise") == ["华星科技", "南岭医学"]
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("有限公司副总经理李某,青海星光乐能总经理宋某等公司领导出席。", "青海星光乐能"),
+    ("会上,星光乐能轮值董事长徐某致辞。", "星光乐能"),          # 轮值 belongs to the post
+])
+def test_a_firm_named_before_a_company_post(text, firm):
+    assert [(s.text, s.rule) for s in spans_of(text) if s.type == "Enterprise"] == [(firm, "suffix.post_firm")]
+
+
+@pytest.mark.parametrize("text", ["张某某总经理表示。", "公司总经理、集团董事长出席。", "该集团董事长出席。",
+                                  "会上,甲乙科技有限公司总经理王某发言。"])
+def test_no_firm_before_a_post_from_a_person_a_generic_word_or_a_named_company(text):
+    assert [s for s in spans_of(text) if s.rule == "suffix.post_firm"] == []

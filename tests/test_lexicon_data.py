@@ -162,13 +162,15 @@ def test_region_aliases_are_clean():
     for r in rows:
         for a in split(r["aliases"]):
             assert len(a) >= 2, r
-            assert r["level"] == "country" or r["name"].startswith(a), r
+            prefecture_form = r["name"].endswith("自治州") and a.endswith("州") and r["name"].startswith(a[:-1])
+            assert r["level"] == "country" or r["name"].startswith(a) or prefecture_form, r
 
 
 @pytest.mark.parametrize("name,alias", [
     ("甘肃省", "甘肃"), ("兰州市", "兰州"), ("新疆维吾尔自治区", "新疆"), ("内蒙古自治区", "内蒙古"),
     ("广西壮族自治区", "广西"), ("天津市", "天津"), ("香港特别行政区", "香港"),
     ("临夏回族自治州", "临夏"), ("七里河区", "七里河"), ("永登县", "永登"), ("皋兰县", "皋兰"),
+    ("临夏回族自治州", "临夏州"), ("海南藏族自治州", "海南州"), ("恩施土家族苗族自治州", "恩施州"),
 ])
 def test_region_short_forms(name, alias):
     matches = [r for r in regions().rows if r["name"] == name]
@@ -206,6 +208,21 @@ def test_dropped_alias_report_lists_only_real_divisions():
 ])
 def test_stem(name, stem):
     assert load_make("make_regions").stem(name) == stem
+
+
+def test_an_autonomous_prefecture_is_also_its_stem_and_zhou():
+    mr = load_make("make_regions")
+    rows = [
+        {"code": "990000", "name": "甲乙省", "level": "province", "parent_code": ""},
+        {"code": "992800", "name": "甲乙藏族自治州", "level": "prefecture", "parent_code": "990000"},
+        {"code": "992900", "name": "丙丁回族自治州", "level": "prefecture", "parent_code": "990000"},
+        {"code": "990100", "name": "戊己市", "level": "prefecture", "parent_code": "990000"},
+    ]
+    mr.assign_aliases(rows, {})
+    aliases = {r["name"]: r["aliases"] for r in rows}
+    # 甲乙 stays with the province; 甲乙州 is the prefecture's own; a city gets no 州 form
+    assert aliases == {"甲乙省": ["甲乙"], "甲乙藏族自治州": ["甲乙州"], "丙丁回族自治州": ["丙丁", "丙丁州"],
+                       "戊己市": ["戊己"]}
 
 
 def test_alias_collisions_go_to_the_higher_level():
@@ -339,3 +356,30 @@ def test_industries_ttl_is_up_to_date():
     meta, rows = conv.read(DATA / "industries.tsv")
     assert TTL.read_text(encoding="utf-8") == conv.to_turtle(meta, rows), \
         "run python kg/data/make/industries_to_skos.py"
+
+
+# --- the list generators (make_ambiguous.py) on made-up words ---------------------------------
+
+def test_ambiguity_rules(tmp_path, monkeypatch):
+    import sys
+    from types import SimpleNamespace
+
+    monkeypatch.syspath_prepend(str(MAKE))   # the generators import lexicon_common from their folder
+    monkeypatch.delitem(sys.modules, "lexicon_common", raising=False)
+    ma = load_make("make_ambiguous")
+    dict_txt = tmp_path / "dict.txt"
+    dict_txt.write_text("驱动力 53 n\n甲乙牌 20 nz\n戊己牌 3 nz\n动力 5000 n\n丙丁 2000 nr\n希望 9000 n\n力士 10 n\n",
+                        encoding="utf-8")
+    args = SimpleNamespace(kg_data=DATA, jieba=dict_txt)
+    rules = ma.Rules(args, industry={"生物医药"}, lesser={"驱动力", "甲乙牌", "戊己牌"})
+    assert [r.split("(")[0] for r in rules.reasons("驱动力")] == ["listed_word"]   # a lesser firm's word
+    assert [r.split("(")[0] for r in rules.reasons("甲乙牌")] == ["listed_word"]   # ... or a frequent name
+    assert rules.reasons("戊己牌") == []                                            # a rare name: its own
+    assert rules.reasons("丙丁") == ["frequent_name(jieba nr 2000)"]
+    assert rules.reasons("新动力") == ["modifier_phrase(新+动力)"]
+    assert rules.reasons("新希望") == ["modifier_phrase(新+希望)"]
+    assert rules.reasons("三力士") == []             # one-character modifier + a rare word: a name
+    assert rules.reasons("驱动力集团") == []          # names its type
+    assert rules.reasons("戊己庚") == []
+    assert [r.split("(")[0] for r in rules.reasons("甘肃生物医药")] == ["place_phrase"]
+    assert rules.reasons("庚辛港") == ["facility"] and rules.reasons("庚辛机场") == ["facility"]

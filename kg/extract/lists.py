@@ -9,9 +9,12 @@ from ..model import Span
 from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
 from .stems import entry_free, generic_stem, strong_stem
+from .suffix import project_category, project_name
 
 _ENUM_SPLIT = re.compile(r"、")
 _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
+_ITEM_SEP = re.compile(r",?、,?")
+_NAME_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "oov", "ng", "m", "x"}
 
 
 def _enum_head(ctx: Context, sent_text: str, offset: int):
@@ -35,6 +38,8 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
             pieces = _enum_pieces(ctx, sid, sent.start, head_start, etype)
             if not pieces:
                 continue
+            if etype in ("Project", "Zone"):
+                continue  # lists of projects and parks: item_list_spans, with whole items
             known = sum(1 for s, e in pieces if (en := lex.lookup(ctx.text[s:e])) is not None and en.type == etype)
             for s, e in pieces:
                 if e - s < 2 or e - s > 16:
@@ -46,6 +51,177 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
                 yield Span(s, e, name, etype, f"enum.{etype.lower()}", priority=35, sid=sid)
+    yield from item_list_spans(ctx)
+
+
+# ---------------------------------------------------------------------------- projects and parks
+
+
+def item_list_spans(ctx: Context) -> Iterator[Span]:
+    """Whole items of lists of projects or parks: `A、B、C等N个(重点)项目`, `项目分别是A、B…`,
+    `A、B等4个X产业园`, and `投资N亿元的X`. An item keeps its inner 及/和 and brackets
+    (铠欣半导体材料研发及运营总部, 恒丰电子产业园(北区)); category and amount phrases are no items."""
+    text, lex = ctx.text, ctx.lex
+    heads = ctx.affixes.enum_heads
+    for sid, sent in enumerate(ctx.doc.sentences):
+        floor = sent.start
+        for m in lex.pattern("enum.item_tail").finditer(text, sent.start, sent.end):
+            etype = heads.get(m.group("head"))
+            if etype not in ("Project", "Zone") or m.start() <= floor or not project_category(ctx, sid, *m.span("mod"), industries=True):
+                continue  # 等指标纳入园区: no list of parks
+            items = _items_before(ctx, sid, floor, m.start())
+            floor = m.end()
+            yield from _list_item_spans(ctx, sid, items, etype, f"enum.{etype.lower()}_item")
+        for m in lex.pattern("enum.item_intro").finditer(text, sent.start, sent.end):
+            yield from _list_item_spans(ctx, sid, _items_after(ctx, sid, m.end()), "Project", "enum.project_item")
+        for m in lex.pattern("enum.invested").finditer(text, sent.start, sent.end):
+            span = _invested(ctx, sid, m.end())
+            if span is not None:
+                yield span
+
+
+def _separators(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The item separators in text[s:e]: 、, also written `,、` or `、,` (a mirror's artefact)."""
+    return [(m.start(), m.end()) for m in _ITEM_SEP.finditer(text, s, e)]
+
+
+def _items_before(ctx: Context, sid: int, floor: int, tail: int) -> list[tuple[int, int]]:
+    """The items of a list that ends at `tail` (a 等 or a count): back to the clause start (a
+    comma followed or preceded by 、 does not end the list), the first item after the words
+    that introduce the list (包括, 开工, 旗下)."""
+    text = ctx.text
+    start = tail
+    while start > floor and (_item_char(text[start - 1]) or (text[start - 1] == "," and "、" in text[start - 2:start + 1])):
+        start -= 1
+    cuts = _separators(text, start, tail)
+    items, pos = [], start
+    for a, b in cuts:
+        items.append((pos, a))
+        pos = b
+    items.append((pos, tail))
+    if items:
+        items[0] = (_item_lead(ctx, sid, *items[0]), items[0][1])
+    return [(a, b) for a, b in items if b > a]
+
+
+def _item_char(ch: str) -> bool:
+    """A character a list of names may hold (names, brackets, quotes, 、 between items)."""
+    return _is_name_char(ch) or ch in "()“”\"·-.、"
+
+
+def _items_after(ctx: Context, sid: int, pos: int) -> list[tuple[int, int]]:
+    """The items of `项目分别是A、B、C等`: from pos to 等 (or the clause's end)."""
+    text = ctx.text
+    end = ctx.doc.sentences[sid].end
+    m = ctx.lex.pattern("enum.item_intro_end").search(text, pos, end)
+    stop = m.start() if m else end
+    if "、" not in text[pos:stop]:
+        return []
+    items, start = [], pos
+    for a, b in _separators(text, pos, stop):
+        items.append((start, a))
+        start = b
+    items.append((start, stop))
+    return items
+
+
+def _item_lead(ctx: Context, sid: int, s: int, e: int) -> int:
+    """Where the first item of a list starts: after the last word that introduces the list
+    (包括, 开工, 推动, 旗下) and without a leading conjunction or `国内首个`."""
+    intro = ctx.lex.words("list_intro")
+    toks = [t for t in ctx.tokens(sid) if s <= t[0] and t[1] <= e - 2]
+    dateline = ctx.lex.pattern("enum.item_dateline").search(ctx.text, s, e)
+    if dateline:
+        s = dateline.end()  # 中新网汨罗4月8日电(记者X)A、B
+    for tok in toks:
+        if tok[2] in intro and tok[0] >= s:
+            s = tok[1]
+    for tok in toks:  # a leading verb or adverb (确保, 加快) opens the clause, not the name
+        if tok[0] == s and tok[3] in ("v", "d", "ad", "c", "p", "ul", "uj", "r"):
+            s = tok[1]
+    return _trim_lead(ctx, s, e)
+
+
+def _trim_lead(ctx: Context, s: int, e: int) -> int:
+    """An item without the words that open it but not the name (以及, 国内首个, 投资12亿元的) and
+    without what a closing bracket with no opening one ends (记者X)A)."""
+    text = ctx.text
+    close = text.find(")", s, e)
+    if close >= 0 and "(" not in text[s:close]:
+        s = close + 1
+    for pid in ("enum.item_lead", "enum.invested"):
+        m = ctx.lex.pattern(pid).match(text, s, e)
+        if m and e - m.end() >= 2:
+            s = m.end()
+    return s
+
+
+def _has_cue(ctx: Context, name: str, ends: tuple) -> bool:
+    """An item that looks like a named project or park: it ends in a facility or park word, or
+    carries a number or Latin letters (年产45000吨PMMA装饰板材, 武汉天马G6二期)."""
+    return name.endswith(ends) or ctx.lex.pattern("stem.strong_mark").search(name) is not None
+
+
+def _list_item_spans(ctx: Context, sid: int, items: list, etype: str, rule: str) -> Iterator[Span]:
+    """Spans for the items of one project or park list that pass `_item_ok`: items with a cue
+    always, the others when most items of the list have one."""
+    text = ctx.text
+    ends = ctx.lex.words("project_item_end" if etype == "Project" else "zone_item_end")
+    names = [(a, b, text[a:b]) for a, b in (_trim(text, *_unquote(text, s, e)) for s, e in items)]
+    names = [(_trim_lead(ctx, a, b), b, "") for a, b, _ in names]
+    names = [(a, b, text[a:b]) for a, b, _ in names]
+    cued = sum(1 for _, _, n in names if _has_cue(ctx, n, ends))
+    for s, e, name in names:
+        if not _item_ok(ctx, sid, s, e, name):
+            continue
+        if _has_cue(ctx, name, ends) or (cued * 2 >= len(names) and len(names) >= 2 and not _verb_first(ctx, sid, s)):
+            yield Span(s, e, name, etype, rule, priority=40, sid=sid)
+
+
+def _verb_first(ctx: Context, sid: int, s: int) -> bool:
+    """The item opens with a verb (抓竣工投产): an action, not a name."""
+    first = next((t for t in ctx.tokens(sid) if t[0] <= s < t[1]), None)
+    return first is not None and first[0] == s and first[3] == "v"
+
+
+def _unquote(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in "“\"":
+        s += 1
+    while e > s and text[e - 1] in "”\"":
+        e -= 1
+    return s, e
+
+
+def _item_ok(ctx: Context, sid: int, s: int, e: int, name: str) -> bool:
+    """A list item that can be a project or park: 3-32 characters, no clause inside, not a
+    company, not an amount or a category (201亿元, 重点续建), not opened by a verb (抓竣工投产)."""
+    lex = ctx.lex
+    if not 3 <= len(name) <= 32 or not all(_item_char(c) and c != "、" for c in name):
+        return False
+    if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
+        return False
+    if not project_name(ctx, sid, s, e):
+        return False
+    ending = next((name[-k:] for k in ctx.affixes.suffix_lengths
+                   if len(name) > k and name[-k:] in ctx.affixes.suffix_info), None)
+    if ending is None or ctx.affixes.suffix_info[ending][0] != "Enterprise":
+        return True
+    return any(name.endswith(w) and len(w) > len(ending) for w in lex.words("project_item_end"))  # 浙能六横电厂
+
+
+def _invested(ctx: Context, sid: int, pos: int) -> Span | None:
+    """`投资20亿元的X`: X is a project, whatever its name ends in (学院, 产业园)."""
+    text = ctx.text
+    m = ctx.lex.pattern("enum.invested_name").match(text, pos, ctx.doc.sentences[sid].end)
+    if m is None:
+        return None
+    ends = ctx.lex.words("project_item_end")
+    nouns = [t for t in ctx.tokens(sid) if pos < t[1] <= m.end()]
+    cut = next((t[1] for t, nxt in zip(nouns, nouns[1:] + [None]) if text.endswith(ends, 0, t[1])
+                and (nxt is None or nxt[3] not in _NAME_POS)), None)
+    if cut is None or not _item_ok(ctx, sid, pos, cut, text[pos:cut]):
+        return None
+    return Span(pos, cut, text[pos:cut], "Project", "enum.project_invested", priority=40, sid=sid)
 
 
 def _enum_pieces(ctx: Context, sid: int, sent_start: int, head_start: int, etype: str) -> list[tuple[int, int]]:

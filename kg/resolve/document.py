@@ -192,6 +192,11 @@ class DocResolver:
                 return full
         if short == self.focal_zone_name():
             return None
+        if etype == "Project":  # X产业园 and X产业园项目: one project
+            heads = {suf for suf, kind, _, _ in self.lex.suffixes if kind == "Project"}
+            named = [n for n in group if n.startswith(short) and n[len(short):] in heads]
+            if len(named) == 1:
+                return named[0]
         complete = short.endswith(strong)
         longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
                   and (not (complete and short in n and not n.endswith(short))
@@ -211,6 +216,8 @@ class DocResolver:
                 continue
             inner = by_start.get(end + m.end())
             if inner and text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
+                if etype == "Zone" and not m.group(1) and not _abbreviates(inner[1][1], name):
+                    continue  # 产业园(长沙经开区汨罗飞地园): another zone, the one it lies in
                 remap.setdefault((etype, inner[1][1]), name)
             elif m.group(1):
                 close = text.find(")", end, end + 20)
@@ -228,6 +235,8 @@ class DocResolver:
             ent = self.entities.get((etype, fold_name(name)))
             if ent is None:
                 ent = self.entities[(etype, fold_name(name))] = Entity(etype, name)
+                if etype == "Zone":
+                    aliases = aliases | self._zone_forms(name)
             ent.aliases |= {a for a in aliases if a != name}
             orig = doc.original_spelling(start, end)
             if orig != doc.text[start:end]:
@@ -238,6 +247,18 @@ class DocResolver:
             key = self.span_key.get((s.start, s.end))
             if key:
                 self.entities[key].rules.add(s.rule)
+
+    def _zone_forms(self, name: str) -> set[str]:
+        """The zone's name without the places it opens with (鄂城区樊口街道宏泰产业园 -> 宏泰产业园,
+        江苏省扬中高新技术产业开发区 -> 扬中高新技术产业开发区): another name of the same zone."""
+        from ..extract.suffix import named_rest, zone_rest
+
+        rest = zone_rest(self.lex, name)
+        kind = max((suf for suf, etype, _, _ in self.lex.suffixes if etype == "Zone" and rest.endswith(suf)),
+                   key=len, default="")
+        if rest == name or not named_rest(self.lex, rest, rest[:len(rest) - len(kind)]):
+            return set()
+        return {rest}
 
     def _author_note_officials(self) -> None:
         """`作者系…POST`: a title string with no name after an author note names the document's

@@ -177,7 +177,7 @@ TRIGGER_ROLES = frozenset((
     "post_link", "name_before_char", "zone_ref", "zone_kind_short", "zone_district_tail", "region_post_char",
     "place_end", "zone_own_post", "national_prefix", "peer_zone_kind", "build_verb", "at_prep", "locate_link",
     "locate_adverb", "build_adverb", "coop_adverb", "zone_part", "honour_kind", "zone_not_lead", "zone_body",
-    "list_intro", "project_item_end", "zone_item_end", "project_category",
+    "list_intro", "project_item_end", "zone_item_end", "project_category", "industry_not_end",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -192,7 +192,8 @@ PATTERN_IDS = frozenset((
     "industry.object_of", "industry.specialty_verb", "industry.topic_verb", "industry.topic_lead",
     "project.zone_rest", "zone.place_lead", "enum.item_tail", "enum.item_intro", "enum.item_intro_end",
     "enum.item_lead", "enum.invested", "enum.invested_name", "project.batch_lead", "enum.item_dateline",
-    "project.count", "project.not_name",
+    "project.count", "project.not_name", "industry.frame_tail", "industry.alias_qualifier",
+    "industry.coordination",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -21,11 +21,12 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
     """Enumeration heads `等企业`, `三大主导产业`, `为代表的企业` in a sentence: (head_start, head_end, etype)."""
     heads = ctx.affixes.enum_heads
     for m in ctx.affixes.enum_rx.finditer(sent_text):
-        etype = heads[m.group(3)]
-        modifier = m.group(2)
-        # `等集成电路企业`: a sector word may sit between 等 and an enterprise head, nothing else
-        if modifier and (m.group(1) not in ctx.lex.words("enum_etc") or etype != "Enterprise"
-                         or getattr(ctx.lex.lookup(modifier), "type", None) != "Industry"):
+        etype = heads[m.group(4)]
+        modifier = m.group(3)  # (group 2, a count: 等多个领域, 等30余家前沿科技企业)
+        # `等集成电路企业`, `等30余家前沿科技企业`: a sector or generic word may sit between 等 and an
+        # enterprise head, nothing else
+        if modifier and (m.group(1) not in ctx.lex.words("enum_etc") or etype != "Enterprise" or (
+                getattr(ctx.lex.lookup(modifier), "type", None) != "Industry" and not generic_stem(ctx.lex, modifier))):
             continue
         yield offset + m.start(), offset + m.end(), etype
 
@@ -50,6 +51,8 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
                     continue
                 if generic_stem(lex, name) or lex.is_generic(name) or name in lex.suppressed:
                     continue
+                if getattr(lex.lookup(name), "type", etype) == "Industry":
+                    continue  # 化工、电力等传统企业: the firms of these industries, no firm named
                 yield Span(s, e, name, etype, f"enum.{etype.lower()}", priority=35, sid=sid)
     yield from item_list_spans(ctx)
 

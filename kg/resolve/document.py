@@ -112,6 +112,7 @@ class DocResolver:
         full name the document gives, `X(简称Y)` aliases; then the author-note officials."""
         doc = self.doc
         names = self._mention_names()
+        self._industry_surface_names(names)
         full_by_label: dict[str, set[str]] = {}
         for etype, name, _ in names.values():
             full_by_label.setdefault(etype, set()).add(name)
@@ -149,6 +150,37 @@ class DocResolver:
                     break
             names[(s.start, s.end)] = (s.type, name, aliases)
         return names
+
+    def _industry_surface_names(self, names: dict) -> None:
+        """An industry the document writes only in a form of its own (文旅 for 文化旅游, 蓝色经济
+        for 海洋经济, 光电子信息 for 光电子) is named as written, the vocabulary's name an alias;
+        a qualified form (国际航运, 新一代人工智能, 高端装备, 现代服务) or a document that also writes
+        the concept's own name keeps the concept's name (GUIDELINES: qualified variants are aliases)."""
+        by_concept: dict[str, set[str]] = {}
+        spans = {(s.start, s.end): s for s in self.spans}
+        for key, (etype, name, aliases) in names.items():
+            span = spans.get(key)
+            if etype == "Industry" and span is not None and span.canonical and not span.rule.endswith(".shared_head"):
+                by_concept.setdefault(name, set()).add(span.text)
+        for concept, surfaces in by_concept.items():
+            own = {t for t in surfaces if not self._base_form(t, concept)}
+            if len(own) != 1 or len(surfaces) != 1:
+                continue
+            surface = own.pop()
+            for key, (etype, name, aliases) in names.items():
+                if etype == "Industry" and name == concept:
+                    names[key] = (etype, surface, (aliases | {concept}) - {surface})
+
+    def _base_form(self, surface: str, concept: str) -> bool:
+        """`surface` is a form of the concept's name: the name itself, the name in a longer or a
+        shorter form (太阳能光伏, 船舶工业, 现代服务), with a qualifier (国际航运, 新一代人工智能) or its
+        head (高端装备 of 装备制造), or a Latin code (AI, IDC). Abbreviations and synonyms written
+        otherwise (文旅, 蓝色经济, 网络安全) are forms of their own."""
+        if surface.isascii():
+            return True
+        m = self.lex.pattern("industry.alias_qualifier").match(surface)
+        forms = {surface, surface[m.end():]} if m else {surface}
+        return any(form in concept or concept in form for form in forms)
 
     def _industry_remap(self, names: dict, industries: set[str]) -> dict:
         """A qualified variant (人用疫苗, 高性能铜箔) of an industry the document also names is that

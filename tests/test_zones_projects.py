@@ -157,3 +157,33 @@ def test_a_project_and_the_same_name_with_xiangmu_are_one_project():
     projects = entities(text)["Project"]
     forms = [{name, *aliases} for name, aliases in projects.items() if name.startswith("星海")]
     assert forms == [{"星海集团临湘产业园", "星海集团临湘产业园项目"}]
+
+
+# ---------------------------------------------------------------------------- parks listed with a zone
+
+
+def test_parks_listed_with_a_zone_are_zones():
+    text = "近年来,中德智造产业园、中韩创新合作基地、中瑞(典)中心相继落地。"
+    assert {"中德智造产业园", "中韩创新合作基地", "中瑞(典)中心"} <= names(text, "Zone")
+
+
+def test_a_platform_listed_with_a_bonded_zone_is_a_zone():
+    assert "宁波江海联运服务中心" in names("宁波江海联运服务中心、宁波梅山综合保税区等获批实施。", "Zone")
+
+
+@pytest.mark.parametrize("text", [
+    "市民中心、体育中心、会展中心等场馆对外开放。",          # no zone in the list
+    "要发挥好市民中心、体育中心和高新区的作用。",            # a bare kind is no zone to go by
+])
+def test_centres_without_a_named_zone_in_the_list_are_no_zones(text):
+    assert not {"市民中心", "体育中心", "会展中心"} & names(text, "Zone")
+
+
+def test_a_shorter_project_name_joins_the_one_listed_project_that_ends_in_it():
+    from kg.resolve.document import DocResolver
+    from kg.build.document import resources
+
+    resolver = DocResolver(make_document("甲。"), [], resources()[0])
+    group = {"涡扇发动机生产基地", "系列涡扇发动机生产基地项目", "湘江医药园项目"}
+    assert resolver._full_form("Project", "涡扇发动机生产基地", group, (), ()) == "系列涡扇发动机生产基地项目"
+    assert resolver._full_form("Project", "湘江医药园", group, (), ()) == "湘江医药园项目"

@@ -14,6 +14,7 @@ from .suffix import project_category, project_name
 _ENUM_SPLIT = re.compile(r"、")
 _SEGMENT = re.compile(r"[^,。;:!?()“”《》]+")
 _ITEM_SEP = re.compile(r",?、,?")
+_ZONE_SEGMENT = re.compile(r"[^,。;:!?“”《》]+")
 _NAME_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "oov", "ng", "m", "x"}
 
 
@@ -277,6 +278,71 @@ def list_spans(ctx: Context) -> Iterator[Span]:
             pieces = _list_pieces(ctx, sid, seg_s, seg_e)
             if pieces:
                 yield from _list_items(ctx, sid, [_typed(ctx, sid, s, e) for s, e in pieces])
+    yield from _zone_lists(ctx)
+
+
+def _zone_lists(ctx: Context) -> Iterator[Span]:
+    """A bare list with a zone in it (`中英创新产业园、中法工商创新基地、…相继落地`, `X服务中心、
+    X综合保税区等获批`): its other items that end in a park word (园, 基地, 中心) and carry a
+    name are zones too (the named parts and platforms of a zone)."""
+    text = ctx.text
+    for sid, sent in enumerate(ctx.doc.sentences):
+        if "、" not in sent.text:
+            continue
+        for run in _ZONE_SEGMENT.finditer(sent.text):
+            seg_s, seg_e = sent.start + run.start(), sent.start + run.end()
+            cuts = _separators(text, seg_s, seg_e)
+            if not cuts:
+                continue
+            first = _item_lead(ctx, sid, seg_s, cuts[0][0])
+            tok = next((t for t in ctx.tokens(sid) if t[0] == first), None)
+            if tok is not None and tok[1] - tok[0] == 1 and tok[3] in ("a", "ad", "d", "v"):
+                first = tok[1]  # 发挥好|X产业园: a one-character complement of the verb before
+            items = [(first, cuts[0][0])]
+            items += [(a[1], b[0]) for a, b in zip(cuts, cuts[1:])]
+            last = _last_item_end(ctx, sid, cuts[-1][1], seg_e)
+            if last is None:
+                continue
+            items.append((cuts[-1][1], last))
+            yield from _zone_list_items(ctx, sid, items)
+
+
+def _last_item_end(ctx: Context, sid: int, s: int, e: int) -> int | None:
+    """Where the last item of a list ends: before 等, or before the verb or adverb that follows
+    its name (…中心|相继落地); None if it runs to the end of the clause."""
+    for tok in ctx.tokens(sid):
+        if s + 2 <= tok[0] < e and (tok[2] in ctx.lex.words("enum_etc") or tok[3] in ("v", "d", "ad", "p", "c")):
+            return tok[0]
+    return None
+
+
+def _zone_list_items(ctx: Context, sid: int, items: list) -> Iterator[Span]:
+    """Zone spans for the park-like items of a list with at least one zone."""
+    lex = ctx.lex
+    typed = [_typed(ctx, sid, s, e) for s, e in items]
+    if len(items) < 2 or not any(_named_zone(ctx, sid, s, e, lab) for s, e, _, lab in typed):
+        return
+    ends = lex.words("zone_item_end")
+    for s, e, name, lab in typed:
+        if not 3 <= e - s <= 16 or not all(_item_char(c) and c != "、" for c in name) or lab not in (None, "Zone"):
+            continue
+        if (_named_zone(ctx, sid, s, e, lab) and lex.lookup(name) is None) or (
+                lab is None and name.endswith(ends) and strong_stem(ctx, sid, s, e - 1) and entry_free(lex, name)):
+            yield Span(s, e, name, "Zone", "list.zone", priority=30, sid=sid)
+
+
+def _named_zone(ctx: Context, sid: int, s: int, e: int, lab) -> bool:
+    """A list item that is surely a zone: a known one, or a proper name before a zone kind of three
+    or more characters (产业园, 综合保税区), not a zone part or a title (示范区, 试验区)."""
+    if lab != "Zone":
+        return False
+    entry = ctx.lex.lookup(ctx.text[s:e])
+    if entry is not None:
+        return entry.type == "Zone"
+    kind = next((k for k in ctx.affixes.suffix_lengths if e - s > k and ctx.text[e - k:e] in ctx.affixes.suffix_info), 0)
+    word = ctx.text[e - kind:e]
+    words = ctx.lex.words("zone_part") + ctx.lex.words("honour_kind")
+    return kind >= 3 and not word.endswith(words) and strong_stem(ctx, sid, s, e - kind)
 
 
 def _list_pieces(ctx: Context, sid: int, seg_s: int, seg_e: int) -> list[tuple[int, int]]:

@@ -89,7 +89,7 @@ def named_rest(lex, rest: str, stem: str) -> bool:
     """A zone's name without its places still names it: four or more characters and a stem that
     is no generic word and no industry (not 人工智能产业园 of 中关村西区人工智能产业园: a kind of park)."""
     tail = next((t for t in lex.words("industry_tail") if stem.endswith(t) and len(stem) > len(t)), "")
-    return len(rest) >= 4 and not generic_stem(lex, stem) and lex.lookup(stem) is None and (
+    return len(rest) >= 4 and len(stem) >= 2 and not generic_stem(lex, stem) and lex.lookup(stem) is None and (
         not tail or lex.lookup(stem[:-len(tail)]) is None)
 
 

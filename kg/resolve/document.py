@@ -226,7 +226,7 @@ class DocResolver:
             return None
         if etype == "Project":  # X产业园 and X产业园项目: one project
             heads = {suf for suf, kind, _, _ in self.lex.suffixes if kind == "Project"}
-            named = [n for n in group if n.startswith(short) and n[len(short):] in heads]
+            named = [n for n in group if any(n.endswith(short + h) for h in heads)]  # (系列)X基地 | X基地项目
             if len(named) == 1:
                 return named[0]
         complete = short.endswith(strong)

@@ -187,3 +187,24 @@ def test_a_shorter_project_name_joins_the_one_listed_project_that_ends_in_it():
     group = {"涡扇发动机生产基地", "系列涡扇发动机生产基地项目", "湘江医药园项目"}
     assert resolver._full_form("Project", "涡扇发动机生产基地", group, (), ()) == "系列涡扇发动机生产基地项目"
     assert resolver._full_form("Project", "湘江医药园", group, (), ()) == "湘江医药园项目"
+
+
+@pytest.mark.parametrize("text", [
+    "为珠海打造琴澳全面合作示范区注入动力。",                   # a title the place is to become
+    "珠海横琴琴澳全面合作示范区广东自贸试验区横琴片区举行活动。",   # a title written before a zone
+])
+def test_titles_to_become_or_glued_before_a_zone_are_no_zones(text):
+    assert not any(z.endswith("示范区") for z in names(text, "Zone"))
+
+
+@pytest.mark.parametrize("text, zone", [
+    ("加快建设济源示范区。", "济源示范区"),                     # named by its place alone
+    ("加快打造兰白国家自主创新示范区。", "兰白国家自主创新示范区"),  # a zone kind of its own
+])
+def test_zones_named_like_titles_stay_zones(text, zone):
+    assert any(zone == name or zone in aliases for name, aliases in entities(text)["Zone"].items())
+
+
+def test_buildings_named_after_a_zone_in_a_list_are_zones():
+    text = "它由城发集团运营的中关村智能大厦、中关村科创中心构成。"
+    assert {"中关村智能大厦", "中关村科创中心"} <= names(text, "Zone")

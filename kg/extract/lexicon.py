@@ -193,7 +193,7 @@ PATTERN_IDS = frozenset((
     "project.zone_rest", "zone.place_lead", "enum.item_tail", "enum.item_intro", "enum.item_intro_end",
     "enum.item_lead", "enum.invested", "enum.invested_name", "project.batch_lead", "enum.item_dateline",
     "project.count", "project.not_name", "industry.frame_tail", "industry.alias_qualifier",
-    "industry.coordination",
+    "industry.coordination", "zone.aim",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -27,8 +27,9 @@ def _enum_head(ctx: Context, sent_text: str, offset: int):
         # `等集成电路企业`, `等30余家前沿科技企业`: a sector or generic word may sit between 等 and an
         # enterprise head, nothing else
         if modifier and (m.group(1) not in ctx.lex.words("enum_etc") or etype != "Enterprise" or (
-                getattr(ctx.lex.lookup(modifier), "type", None) != "Industry" and not generic_stem(ctx.lex, modifier))):
-            continue
+                getattr(ctx.lex.lookup(modifier), "type", None) != "Industry"
+                and not (m.group(2) and generic_stem(ctx.lex, modifier)))):
+            continue  # (a generic word only after a count: 等30余家前沿科技企业, not 等平台企业)
         yield offset + m.start(), offset + m.end(), etype
 
 
@@ -138,8 +139,8 @@ def _item_lead(ctx: Context, sid: int, s: int, e: int) -> int:
     if dateline:
         s = dateline.end()  # 中新网汨罗4月8日电(记者X)A、B
     for tok in toks:
-        if tok[2] in intro and tok[0] >= s:
-            s = tok[1]
+        if (tok[2] in intro or tok[3] == "uj") and tok[0] >= s:
+            s = tok[1]  # 包括|A, X运营的|A
     for tok in toks:  # a leading verb or adverb (确保, 加快) opens the clause, not the name
         if tok[0] == s and tok[3] in ("v", "d", "ad", "c", "p", "ul", "uj", "r"):
             s = tok[1]
@@ -334,6 +335,9 @@ def _zone_list_items(ctx: Context, sid: int, items: list) -> Iterator[Span]:
 def _named_zone(ctx: Context, sid: int, s: int, e: int, lab) -> bool:
     """A list item that is surely a zone: a known one, or a proper name before a zone kind of three
     or more characters (产业园, 综合保税区), not a zone part or a title (示范区, 试验区)."""
+    if lab is None:  # a part of a known zone: 中关村|国际创新大厦
+        return ctx.text.endswith(ctx.lex.words("zone_item_end"), s, e) and any(
+            g.start == s and g.type == "Zone" and e - g.end >= 3 for g in ctx.gaz_spans(sid))
     if lab != "Zone":
         return False
     entry = ctx.lex.lookup(ctx.text[s:e])

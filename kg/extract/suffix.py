@@ -227,12 +227,27 @@ def _zone_or_project(ctx: Context, sid: int, etype: str, start: int, s: int, e: 
         start += len(lead)
     if lex.pattern("suffix.honour").search(text[max(sent.start, start - 12):start]):
         return None  # 获评国家新型工业化产业示范基地: a title, not a zone
+    if etype == "Zone" and _aimed_title(ctx, sid, start, s, e):
+        return None
     stem, name = text[start:s], text[start:e]
     if generic_stem(lex, stem) or lex.is_generic(name) or name in lex.suppressed:
         return None
     if etype == "Project" and not project_name(ctx, sid, start, s):
         return None
     return Span(start, e, name, etype, f"suffix.{etype.lower()}", priority=prio, sid=sid)
+
+
+def _aimed_title(ctx: Context, sid: int, start: int, s: int, e: int) -> bool:
+    """A title kind (示范区, 试验区, 先行区) that a place is to become (打造X全面合作示范区) or that
+    is written before a zone's name (X示范区|广东自贸试验区): a title, not a zone. A title named
+    by its place alone (济源示范区) is a zone."""
+    text = ctx.text
+    if not text.endswith(zone_words(ctx).honours, s, e) or e - s not in {len(w) for w in zone_words(ctx).honours}:
+        return False
+    if any(g.start == start and g.end == s and g.type == "Region" for g in ctx.gaz_spans(sid)):
+        return False
+    sent = ctx.doc.sentences[sid]
+    return bool(ctx.lex.pattern("zone.aim").search(text, max(sent.start, start - 6), start)) or _begins_with_place(ctx, sid, e)
 
 
 def _zone_part(ctx: Context, sid: int, suffix: str, s: int, e: int, zones: dict) -> Span | None:

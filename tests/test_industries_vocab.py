@@ -105,3 +105,9 @@ def test_industry_words_before_a_firm_head_are_no_firms():
 def test_industry_inside_a_project_name_only_when_a_firm_owns_it():
     assert "半导体材料" not in industries("签约项目包括星辰半导体材料研发基地等项目。")
     assert "精密机械" in industries("签约项目包括宏远集团精密机械制造园等项目。")
+
+
+def test_the_broader_industry_in_a_frame_x_wei_zhu_de():
+    found = industries("总会项目将建立以物联网为主的新一代资讯技术项目总部。")
+    assert "物联网" in found
+    assert "新一代资讯技术" in found and "新一代信息技术" in found["新一代资讯技术"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..model import Span
 from .context import PUNCT, Context, clause_start
-from .stems import generic_stem
+from .stems import generic_stem, token_covering, word_edge
 
 
 def _glued_left(ctx: Context, sid: int, span: Span) -> bool:
@@ -48,13 +49,12 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
 def _on_word_edge(ctx: Context, sid: int, span: Span) -> bool:
     """The hit ends where a word does, or inside a word that goes on with an industry's tail
     (制造|业), and when it starts inside a word it ends with one (not 化工 of 常态化|工作)."""
-    toks = ctx.tokens(sid)
-    end = next((t for t in toks if t[0] < span.end < t[1]), None)
-    if end is None:
+    end = token_covering(ctx, sid, span.end)
+    if end is None or end[0] == span.end:
         return True
     rest = ctx.text[span.end:end[1]]
     tails = ctx.lex.words("industry_word_end") + ctx.lex.words("industry_tail")
-    return any(t[0] == span.start for t in toks) and (rest in tails or rest.startswith(tails))
+    return word_edge(ctx, sid, span.start) and (rest in tails or rest.startswith(tails))
 
 
 def _list_verdict(ctx: Context, sid: int, clause_s: int, clause_e: int) -> str:
@@ -112,8 +112,11 @@ def _phrase_bounds(ctx: Context, s: int, e: int) -> tuple[int, int]:
 
 def _without_lead_verb(ctx: Context, s: int, e: int) -> int:
     """大力发展人工智能, 共谋清洁能源: the verb of the clause is not part of the industry."""
-    lead = next((w for w in ctx.affixes.lead_verbs if ctx.text.startswith(w, s)), None)
-    return s + len(lead) if lead and e - s - len(lead) >= 2 else s
+    rx = getattr(ctx.affixes, "_lead_verb_rx", None)
+    if rx is None:  # one pattern over the lead verbs, longest first (built once per lexicon)
+        rx = ctx.affixes._lead_verb_rx = re.compile("|".join(map(re.escape, ctx.affixes.lead_verbs)) or "(?!)")
+    m = rx.match(ctx.text, s, e)
+    return m.end() if m and e - m.end() >= 2 else s
 
 
 def _without_place(ctx: Context, s: int, e: int) -> int:
@@ -121,8 +124,9 @@ def _without_place(ctx: Context, s: int, e: int) -> int:
     the place develops the industry, it is no part of its name."""
     text, lex = ctx.text, ctx.lex
     for _ in range(3):
-        head = next((k for k in range(min(e - s - 2, 9), 1, -1)
-                     if (en := lex.lookup(text[s:s + k])) is not None and en.type in ("Region", "Zone")), None)
+        places = [m[2] - s for m in ctx.gazetteer.find(text, s, min(e - 2, s + 9))
+                  if m[1] == s and getattr(lex.lookup(m[0]), "type", None) in ("Region", "Zone")]
+        head = places[0] if places else None
         if head is None:
             kinds = [m for m in ctx.affixes.suffixes.find(text, s, e) if ctx.affixes.suffix_info[m[0]][0] == "Zone"]
             head = kinds[0][2] - s if kinds and e - kinds[0][2] >= 2 else None
@@ -177,7 +181,7 @@ def industry_items(ctx: Context, sid: int, s: int, e: int, rule: str, allow_unkn
         return
     if e - s > 10 or any(ch in PUNCT for ch in name):
         return
-    if not any(name.endswith(h) for h in ctx.affixes.industry_heads) and (
+    if not name.endswith(ctx.affixes.industry_heads) and (
             not allow_unknown or len(name) < 3 or name.endswith(lex.words("industry_not_end"))):
         return  # 港澳合作, 基础设施建设, 工商: list items that name no industry
     yield Span(s, e, name, "Industry", rule, priority=16, sid=sid)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterator
 
 from ..model import Span
 from .context import ALL_KNOWN, Context, _is_name_char
 from .industry import industry_items
-from .stems import entry_free, generic_stem, strong_stem
+from .stems import entry_free, generic_stem, strong_stem, token_covering, tokens_in
 from .suffix import project_category, project_name
 
 _ENUM_SPLIT = re.compile(r"、")
@@ -65,12 +66,15 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
 def item_list_spans(ctx: Context) -> Iterator[Span]:
     """Whole items of lists of projects or parks: `A、B、C等N个(重点)项目`, `项目分别是A、B…`,
     `A、B等4个X产业园`, and `投资N亿元的X`. An item keeps its inner 及/和 and brackets
-    (铠欣半导体材料研发及运营总部, 恒丰电子产业园(北区)); category and amount phrases are no items."""
+    (铠欣半导体材料研发及运营总部, 恒丰电子产业园(北区)); category and amount phrases are no items.
+    The heads are found in one pass over the document, then read sentence by sentence."""
     text, lex = ctx.text, ctx.lex
     heads = ctx.affixes.enum_heads
-    for sid, sent in enumerate(ctx.doc.sentences):
+    found = _by_sentence(ctx, _item_heads(ctx).find(text))
+    for sid, hits in sorted(found.items()):
+        sent = ctx.doc.sentences[sid]
         floor = sent.start
-        for m in lex.pattern("enum.item_tail").finditer(text, sent.start, sent.end):
+        for m in _tails(ctx, hits, sent.start):
             etype = heads.get(m.group("head"))
             if etype not in ("Project", "Zone") or m.start() <= floor or not project_category(ctx, sid, *m.span("mod"), industries=True):
                 continue  # 等指标纳入园区: no list of parks
@@ -79,10 +83,49 @@ def item_list_spans(ctx: Context) -> Iterator[Span]:
             yield from _list_item_spans(ctx, sid, items, etype, f"enum.{etype.lower()}_item")
         for m in lex.pattern("enum.item_intro").finditer(text, sent.start, sent.end):
             yield from _list_item_spans(ctx, sid, _items_after(ctx, sid, m.end()), "Project", "enum.project_item")
-        for m in lex.pattern("enum.invested").finditer(text, sent.start, sent.end):
-            span = _invested(ctx, sid, m.end())
-            if span is not None:
-                yield span
+    for m in lex.pattern("enum.invested").finditer(text):
+        sid = _sentence_of(ctx, m.start())
+        span = _invested(ctx, sid, m.end()) if sid is not None and m.end() < ctx.doc.sentences[sid].end else None
+        if span is not None:
+            yield span
+
+
+def _sentence_of(ctx: Context, pos: int) -> int | None:
+    """The index of the sentence that holds pos (None: between sentences)."""
+    starts = ctx.memo.get("sentence_starts")
+    if starts is None:
+        starts = ctx.memo["sentence_starts"] = [s.start for s in ctx.doc.sentences]
+    i = bisect_right(starts, pos) - 1
+    return i if i >= 0 and pos < ctx.doc.sentences[i].end else None
+
+
+def _by_sentence(ctx: Context, hits: list) -> dict[int, list]:
+    """Automaton hits (surface, start, end) grouped by the sentence that holds them."""
+    out: dict[int, list] = {}
+    for hit in hits:
+        sid = _sentence_of(ctx, hit[1])
+        if sid is not None and hit[2] <= ctx.doc.sentences[sid].end:
+            out.setdefault(sid, []).append(hit)
+    return out
+
+
+def _item_heads(ctx: Context):
+    """An automaton over the heads of project and park lists (项目, 重点项目, 产业园), cached."""
+    found = getattr(ctx.affixes, "_item_heads", None)
+    if found is None:
+        from .match import Gazetteer
+
+        found = ctx.affixes._item_heads = Gazetteer(w for w, t in ctx.affixes.enum_heads.items() if t in ("Project", "Zone"))
+    return found
+
+
+def _tails(ctx: Context, heads: list, lo: int) -> Iterator[re.Match]:
+    """The list ends (enum.item_tail) that close at the heads found, searched just before each head."""
+    rx = ctx.lex.pattern("enum.item_tail")
+    for _, hs, he in heads:
+        m = next((m for m in rx.finditer(ctx.text, max(lo, hs - 32), he) if m.end() == he), None)
+        if m is not None:
+            yield m
 
 
 def _separators(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -134,7 +177,7 @@ def _item_lead(ctx: Context, sid: int, s: int, e: int) -> int:
     """Where the first item of a list starts: after the last word that introduces the list
     (包括, 开工, 推动, 旗下) and without a leading conjunction or `国内首个`."""
     intro = ctx.lex.words("list_intro")
-    toks = [t for t in ctx.tokens(sid) if s <= t[0] and t[1] <= e - 2]
+    toks = tokens_in(ctx, sid, s, e - 2)
     dateline = ctx.lex.pattern("enum.item_dateline").search(ctx.text, s, e)
     if dateline:
         s = dateline.end()  # 中新网汨罗4月8日电(记者X)A、B
@@ -185,7 +228,7 @@ def _list_item_spans(ctx: Context, sid: int, items: list, etype: str, rule: str)
 
 def _verb_first(ctx: Context, sid: int, s: int) -> bool:
     """The item opens with a verb (抓竣工投产): an action, not a name."""
-    first = next((t for t in ctx.tokens(sid) if t[0] <= s < t[1]), None)
+    first = token_covering(ctx, sid, s)
     return first is not None and first[0] == s and first[3] == "v"
 
 
@@ -221,7 +264,7 @@ def _invested(ctx: Context, sid: int, pos: int) -> Span | None:
     if m is None:
         return None
     ends = ctx.lex.words("project_item_end")
-    nouns = [t for t in ctx.tokens(sid) if pos < t[1] <= m.end()]
+    nouns = [t for t in tokens_in(ctx, sid, pos, m.end())]
     cut = next((t[1] for t, nxt in zip(nouns, nouns[1:] + [None]) if text.endswith(ends, 0, t[1])
                 and (nxt is None or nxt[3] not in _NAME_POS)), None)
     if cut is None or not _item_ok(ctx, sid, pos, cut, text[pos:cut]):
@@ -288,15 +331,16 @@ def _zone_lists(ctx: Context) -> Iterator[Span]:
     name are zones too (the named parts and platforms of a zone)."""
     text = ctx.text
     for sid, sent in enumerate(ctx.doc.sentences):
-        if "、" not in sent.text:
-            continue
-        for run in _ZONE_SEGMENT.finditer(sent.text):
+        hits = _zone_hits(ctx, sid) if "、" in sent.text else ()
+        for run in _ZONE_SEGMENT.finditer(sent.text) if hits else ():
             seg_s, seg_e = sent.start + run.start(), sent.start + run.end()
+            if not any(seg_s <= h < seg_e for h in hits):
+                continue
             cuts = _separators(text, seg_s, seg_e)
             if not cuts:
                 continue
             first = _item_lead(ctx, sid, seg_s, cuts[0][0])
-            tok = next((t for t in ctx.tokens(sid) if t[0] == first), None)
+            tok = token_covering(ctx, sid, first)
             if tok is not None and tok[1] - tok[0] == 1 and tok[3] in ("a", "ad", "d", "v"):
                 first = tok[1]  # 发挥好|X产业园: a one-character complement of the verb before
             items = [(first, cuts[0][0])]
@@ -308,45 +352,62 @@ def _zone_lists(ctx: Context) -> Iterator[Span]:
             yield from _zone_list_items(ctx, sid, items)
 
 
+def _zone_hits(ctx: Context, sid: int) -> list[int]:
+    """Where a zone kind of three or more characters (as the suffix step found them) or a known
+    zone's name starts in sentence sid: a cheap test before a list is read for zones."""
+    kinds = ctx.memo.get("zone_kinds")
+    if kinds is None:  # the suffix step did not run
+        sent = ctx.doc.sentences[sid]
+        info = ctx.affixes.suffix_info
+        found = [m[1] for m in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end)
+                 if len(m[0]) >= 3 and info[m[0]][0] == "Zone"]
+    else:
+        found = kinds.get(sid, [])
+    return found + [g.start for g in ctx.gaz_spans(sid) if g.type == "Zone"]
+
+
 def _last_item_end(ctx: Context, sid: int, s: int, e: int) -> int | None:
     """Where the last item of a list ends: before 等, or before the verb or adverb that follows
     its name (…中心|相继落地); None if it runs to the end of the clause."""
-    for tok in ctx.tokens(sid):
+    for tok in tokens_in(ctx, sid, s + 2, e + 8):
         if s + 2 <= tok[0] < e and (tok[2] in ctx.lex.words("enum_etc") or tok[3] in ("v", "d", "ad", "p", "c")):
             return tok[0]
     return None
 
 
 def _zone_list_items(ctx: Context, sid: int, items: list) -> Iterator[Span]:
-    """Zone spans for the park-like items of a list with at least one zone."""
-    lex = ctx.lex
-    typed = [_typed(ctx, sid, s, e) for s, e in items]
-    if len(items) < 2 or not any(_named_zone(ctx, sid, s, e, lab) for s, e, _, lab in typed):
+    """Zone spans for the park-like items of a list with at least one surely named zone."""
+    lex, text = ctx.lex, ctx.text
+    items = [(s, e) for s, e in items if 3 <= e - s <= 16 and all(_item_char(c) and c != "、" for c in text[s:e])]
+    named = [(s, e) for s, e in items if _named_zone(ctx, sid, s, e)]
+    if len(items) < 2 or not named:
         return
     ends = lex.words("zone_item_end")
-    for s, e, name, lab in typed:
-        if not 3 <= e - s <= 16 or not all(_item_char(c) and c != "、" for c in name) or lab not in (None, "Zone"):
-            continue
-        if (_named_zone(ctx, sid, s, e, lab) and lex.lookup(name) is None) or (
-                lab is None and name.endswith(ends) and strong_stem(ctx, sid, s, e - 1) and entry_free(lex, name)):
+    for s, e in items:
+        name = text[s:e]
+        if (s, e) in named:
+            if lex.lookup(name) is None:
+                yield Span(s, e, name, "Zone", "list.zone", priority=30, sid=sid)
+        elif name.endswith(ends) and _typed(ctx, sid, s, e)[3] is None and strong_stem(ctx, sid, s, e - 1) \
+                and entry_free(lex, name):
             yield Span(s, e, name, "Zone", "list.zone", priority=30, sid=sid)
 
 
-def _named_zone(ctx: Context, sid: int, s: int, e: int, lab) -> bool:
-    """A list item that is surely a zone: a known one, or a proper name before a zone kind of three
-    or more characters (产业园, 综合保税区), not a zone part or a title (示范区, 试验区)."""
-    if lab is None:  # a part of a known zone: 中关村|国际创新大厦
-        return ctx.text.endswith(ctx.lex.words("zone_item_end"), s, e) and any(
-            g.start == s and g.type == "Zone" and e - g.end >= 3 for g in ctx.gaz_spans(sid))
-    if lab != "Zone":
-        return False
-    entry = ctx.lex.lookup(ctx.text[s:e])
+def _named_zone(ctx: Context, sid: int, s: int, e: int) -> bool:
+    """A list item that is surely a zone: a known one, a proper name before a zone kind of three
+    or more characters (产业园, 综合保税区; not a zone part or a title: 示范区, 试验区), or a park
+    word after a known zone (中关村|国际创新大厦)."""
+    text, lex = ctx.text, ctx.lex
+    entry = lex.lookup(text[s:e])
     if entry is not None:
         return entry.type == "Zone"
-    kind = next((k for k in ctx.affixes.suffix_lengths if e - s > k and ctx.text[e - k:e] in ctx.affixes.suffix_info), 0)
-    word = ctx.text[e - kind:e]
-    words = ctx.lex.words("zone_part") + ctx.lex.words("honour_kind")
-    return kind >= 3 and not word.endswith(words) and strong_stem(ctx, sid, s, e - kind)
+    kind = next((k for k in ctx.affixes.suffix_lengths if e - s > k and text[e - k:e] in ctx.affixes.suffix_info), 0)
+    word = text[e - kind:e]
+    if kind >= 3 and ctx.affixes.suffix_info[word][0] == "Zone":
+        words = lex.words("zone_part") + lex.words("honour_kind")
+        return not word.endswith(words) and not generic_stem(lex, text[s:e - kind]) and strong_stem(ctx, sid, s, e - kind)
+    return text.endswith(lex.words("zone_item_end"), s, e) and any(
+        g.start == s and g.type == "Zone" and e - g.end >= 3 for g in ctx.gaz_spans(sid))
 
 
 def _list_pieces(ctx: Context, sid: int, seg_s: int, seg_e: int) -> list[tuple[int, int]]:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..model import Span
 from .context import PROPER_POS, Context, _is_name_char
-from .stems import generic_stem, strong_stem
+from .stems import generic_stem, strong_stem, token_covering, tokens_in, word_edge
 
 
 class _ZoneWords:
@@ -20,7 +21,10 @@ class _ZoneWords:
         self.kinds = frozenset(suf for suf, (etype, _, _) in ctx.affixes.suffix_info.items()
                                if etype == "Zone" and len(suf) >= 2)
         self.honours = tuple(lex.words("honour_kind"))
+        self.honour_rx = re.compile("|".join(map(re.escape, sorted(self.honours, key=len, reverse=True))) or "(?!)")
         self.not_lead = tuple(sorted(lex.words("zone_not_lead"), key=len, reverse=True))
+        words = sorted(set(lex.words("project_category") + lex.words("enum_head")), key=len, reverse=True)
+        self.categories = re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 def zone_words(ctx: Context) -> _ZoneWords:
@@ -36,9 +40,13 @@ def suffix_spans(ctx: Context) -> Iterator[Span]:
     """Name + type suffix (有限公司, 研究所, 高新区, 项目): the name-like words before the suffix;
     then the short forms the document uses for its zones (航空港实验区 of 郑州航空港实验区)."""
     found: list[Span] = []
+    kinds = ctx.memo.setdefault("zone_kinds", {})  # sid -> where zone kinds of 3+ characters start (lists.py)
+    info = ctx.affixes.suffix_info
     for sid, sent in enumerate(ctx.doc.sentences):
         zones: dict[int, Span] = {}   # zones of this sentence so far, by where they end
         for suffix, s, e in ctx.affixes.suffixes.find(ctx.text, sent.start, sent.end):
+            if len(suffix) >= 3 and info[suffix][0] == "Zone":
+                kinds.setdefault(sid, []).append(s)
             span = _suffix_span(ctx, sid, suffix, s, e, zones)
             if span is not None:
                 if span.type == "Zone":
@@ -64,7 +72,7 @@ def _zone_short_forms(ctx: Context, zones: list[Span]) -> Iterator[Span]:
     gaz = Gazetteer(shorts)
     for sid, sent in enumerate(ctx.doc.sentences):
         for surface, s, e in gaz.find(ctx.text, sent.start, sent.end):
-            if ctx._token_aligned(sid, s) and not any(
+            if word_edge(ctx, sid, s) and not any(
                     g.start < s < g.end for g in ctx.gaz_spans(sid) if g.type in ("Region", "Zone")):
                 yield Span(s, e, surface, "Zone", "suffix.zone_short", priority=8, sid=sid)
 
@@ -157,7 +165,8 @@ def _after_zone(ctx: Context, sid: int, start: int, s: int, zones: dict) -> int:
 def _into_token(ctx: Context, sid: int, start: int, s: int) -> int:
     """A project suffix glued into one word with what precedes it (配套建设|项目 read as 建设项目):
     the name goes on left of that word."""
-    tok = next((t for t in ctx.tokens(sid) if t[0] < s < t[1]), None) if start == s else None
+    tok = token_covering(ctx, sid, s) if start == s else None
+    tok = tok if tok is not None and tok[0] < s else None
     if tok is None or s - tok[0] < 2:
         return start
     return ctx.extend_left(sid, tok[0]) if ctx.extend_left(sid, tok[0]) < tok[0] else start
@@ -201,14 +210,13 @@ def _zone_start(ctx: Context, sid: int, etype: str, start: int, s: int) -> int |
         if honour or _begins_with_place(ctx, sid, ke):
             return ke
     lo = max(ctx.doc.sentences[sid].start, start - 4)  # a title may end inside the stem (示范|基地X)
-    title = max((text.rfind(w, lo, s) + len(w) for w in zone_words(ctx).honours if text.rfind(w, lo, s) >= 0),
-                default=-1)
+    title = max((m.end() for m in zone_words(ctx).honour_rx.finditer(text, lo, s)), default=-1)
     if title > start and s - title >= 2 and not generic_stem(ctx.lex, text[title:s]):
         return title  # …清洁能源示范基地|隆基1GW…制造基地: a title before the name
     if etype == "Zone":
         for g in ctx.gaz_spans(sid):
             if start < g.start < s and g.type == "Region" and any(
-                    start <= t[0] and t[1] <= g.start and t[3] in ("v", "vn") for t in ctx.tokens(sid)):
+                    t[3] in ("v", "vn") for t in tokens_in(ctx, sid, start, g.start)):
                 return g.start  # 长岳合作|湖南…产业园: a verb before a place, the name starts at the place
     return start
 
@@ -257,7 +265,7 @@ def _zone_part(ctx: Context, sid: int, suffix: str, s: int, e: int, zones: dict)
     text, lex = ctx.text, ctx.lex
     suffix = max((w for w in zone_words(ctx).parts if suffix.endswith(w)), key=len)
     s = e - len(suffix)  # 药谷 of 生物医药谷: the part's kind is 谷
-    if not ctx._token_aligned(sid, s):
+    if not word_edge(ctx, sid, s):
         return None  # the tail of a word (光谷, 之谷, 低谷), not a part's kind
     parent = _parent_before(ctx, sid, s, zones)
     if parent is None:
@@ -297,7 +305,7 @@ def _name_gap(ctx: Context, sid: int, a: int, b: int) -> bool:
     """text[a:b] may stand inside a name: name characters, no function word or particle."""
     if not all(_is_name_char(c) for c in ctx.text[a:b]):
         return False
-    return not any(a <= t[0] and t[1] <= b and ctx._stops_name(t[2], t[3]) for t in ctx.tokens(sid))
+    return not any(ctx._stops_name(t[2], t[3]) for t in tokens_in(ctx, sid, a, b))
 
 
 def _quoted_name(ctx: Context, sid: int, s: int, e: int, etype: str, prio: int) -> Span | None:
@@ -328,7 +336,7 @@ def _stem_fits(ctx: Context, sid: int, suffix: str, etype: str, start: int, s: i
 
 def _weak_suffix_fits(ctx: Context, sid: int, s: int, stem: str) -> bool:
     """A weak suffix (科技, 中心) counts only after a proper-name-like token, not as a word's tail."""
-    inside = next((t for t in ctx.tokens(sid) if t[0] <= s < t[1]), None)
+    inside = token_covering(ctx, sid, s)
     before = ctx.token_at(sid, s)
     if inside is not None and inside[0] < s and inside[3] not in PROPER_POS:
         return False  # the suffix is the tail of an ordinary word (格局, 布局, 工厂)
@@ -398,6 +406,4 @@ def project_category(ctx: Context, sid: int, s: int, e: int, industries: bool = 
     for g in ctx.gaz_spans(sid) if industries else ():
         if g.type == "Industry" and pos <= g.start and g.end <= e:
             rest = rest.replace(g.text, "")
-    for w in sorted(lex.words("project_category") + lex.words("enum_head"), key=len, reverse=True):
-        rest = rest.replace(w, "")
-    return generic_stem(lex, rest)
+    return generic_stem(lex, zone_words(ctx).categories.sub("", rest))

@@ -162,14 +162,14 @@ class DocResolver:
             span = spans.get(key)
             if etype == "Industry" and span is not None and span.canonical and not span.rule.endswith(".shared_head"):
                 by_concept.setdefault(name, set()).add(span.text)
+        renamed = {}
         for concept, surfaces in by_concept.items():
             own = {t for t in surfaces if not self._base_form(t, concept)}
-            if len(own) != 1 or len(surfaces) != 1:
-                continue
-            surface = own.pop()
-            for key, (etype, name, aliases) in names.items():
-                if etype == "Industry" and name == concept:
-                    names[key] = (etype, surface, (aliases | {concept}) - {surface})
+            if len(own) == 1 and len(surfaces) == 1:
+                renamed[concept] = own.pop()
+        for key, (etype, name, aliases) in names.items() if renamed else ():
+            if etype == "Industry" and name in renamed:
+                names[key] = (etype, renamed[name], (aliases | {name}) - {renamed[name]})
 
     def _base_form(self, surface: str, concept: str) -> bool:
         """`surface` is a form of the concept's name: the name itself, the name in a longer or a
@@ -225,8 +225,8 @@ class DocResolver:
         if short == self.focal_zone_name():
             return None
         if etype == "Project":  # X产业园 and X产业园项目: one project
-            heads = {suf for suf, kind, _, _ in self.lex.suffixes if kind == "Project"}
-            named = [n for n in group if any(n.endswith(short + h) for h in heads)]  # (系列)X基地 | X基地项目
+            forms = tuple(short + suf for suf, kind, _, _ in self.lex.suffixes if kind == "Project")
+            named = [n for n in group if n.endswith(forms)]  # (系列)X基地 | X基地项目
             if len(named) == 1:
                 return named[0]
         complete = short.endswith(strong)
@@ -286,9 +286,11 @@ class DocResolver:
         from ..extract.suffix import named_rest, zone_rest
 
         rest = zone_rest(self.lex, name)
+        if rest == name:
+            return set()
         kind = max((suf for suf, etype, _, _ in self.lex.suffixes if etype == "Zone" and rest.endswith(suf)),
                    key=len, default="")
-        if rest == name or not named_rest(self.lex, rest, rest[:len(rest) - len(kind)]):
+        if not named_rest(self.lex, rest, rest[:len(rest) - len(kind)]):
             return set()
         return {rest}
 

@@ -294,6 +294,8 @@ TRIGGER_ROLES = frozenset((
     "province_zone_kind", "zone_rank", "coop_joiner",
     "name_context", "business_unit", "body_level", "body_not_before",
     "party_prefix", "place_body", "street_suffix", "region_not_before", "suffix_word", "post_firm_edge", "firm_post_qualifier",
+    "locate_adverb", "build_adverb", "coop_adverb", "zone_part", "honour_kind", "zone_not_lead", "zone_body",
+    "list_intro", "project_item_end", "zone_item_end", "project_category", "industry_not_end",
 ))
 LEGAL_FORM_FLAGS = frozenset(("joins", "any_name"))
 
@@ -317,6 +319,10 @@ PATTERN_IDS = frozenset((
     "located.county_tail", "located.local_firms", "focal_zone.breadcrumb",
     "industry.product", "located.venue_hint", "located.settle_hint", "located.section_mark", "located.colon_lead",
     "located.heading", "located.build_object", "coop.company_ref",
+    "project.zone_rest", "zone.place_lead", "enum.item_tail", "enum.item_intro", "enum.item_intro_end",
+    "enum.item_lead", "enum.invested", "enum.invested_name", "project.batch_lead", "enum.item_dateline",
+    "project.count", "project.not_name", "industry.frame_tail", "industry.alias_qualifier",
+    "industry.coordination", "zone.aim",
 ))
 _PLACEHOLDER = re.compile(r"\{@([a-z_]+)\}")
 

@@ -12,6 +12,7 @@ from .bodies import BODY_RULE, region_spans
 from .context import PROPER_POS
 from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
+from .suffix import zones_inside
 
 
 
@@ -71,7 +72,9 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
     (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, the
     listed company a project, zone, body or unit is named after (京东方传感器研发制造总部 ->
     京东方), and the company named in full inside a longer name (兰州新区科文旅集团数投公司 ->
-    兰州新区科文旅集团, 北汽福田股份有限公司长沙超级卡车工厂 -> 北汽福田股份有限公司)."""
+    兰州新区科文旅集团, 北汽福田股份有限公司长沙超级卡车工厂 -> 北汽福田股份有限公司), and the zones
+    inside the name of a body or zone."""
+    firms = tuple({s.text for s in kept if s.type == "Enterprise" and not s.rule.startswith("nested.")})
     for span in kept:
         if span.type not in ("Project", "Zone", "Organization", "Enterprise"):
             continue
@@ -82,8 +85,10 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
         if head is not None:
             yield head
         if span.type == "Project":
-            yield from _project_parts(ctx, span, owned=head is not None)
+            yield from _project_parts(ctx, span, firms, owned=head is not None)
         yield from _group_of(ctx, span)
+        if span.type in ("Organization", "Zone"):
+            yield from zones_inside(ctx, span)
 
 
 def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
@@ -96,18 +101,21 @@ def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
         yield Span(g.start, g.end, g.text, "Region", "nested.body_region", g.priority, g.canonical, span.sid)
 
 
-def _project_parts(ctx: Context, span: Span, owned: bool = False) -> Iterator[Span]:
-    """The zone, the industries and the owner (a company or an academy) a project is named after
-    (`owned`: a listed company heads the name, so no other owner is guessed)."""
+def _project_parts(ctx: Context, span: Span, firms: tuple = (), owned: bool = False) -> Iterator[Span]:
+    """The zone, the industries and the owner (a company or an academy) a project is named after;
+    the industries only when a company owns it (铠欣半导体材料研发 of an unnamed firm is no industry
+    the text develops). `owned`: a listed company heads the name, so no other owner is guessed."""
     text = ctx.text
     inner = [h for h in ctx.affixes.suffixes.find(text, span.start, span.end)
-             if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1]
+             if ctx.affixes.suffix_info[h[0]][0] == "Zone" and h[2] < span.end - 1
+             and h[0] not in ctx.lex.words("zone_part")]
     if inner:
         zs, ze = span.start, inner[-1][2]
-        if ze - zs > len(inner[-1][0]) and strong_stem(ctx, span.sid, zs, inner[-1][1]):
+        if (ze - zs > len(inner[-1][0]) and strong_stem(ctx, span.sid, zs, inner[-1][1]) and "(" not in text[zs:ze]
+                and not ctx.lex.pattern("project.zone_rest").fullmatch(text, ze, span.end)):
             yield Span(zs, ze, text[zs:ze], "Zone", "nested.project_zone", 10, sid=span.sid)
     inds = [g for g in ctx.gaz_spans(span.sid) if g.type == "Industry" and span.start <= g.start and g.end <= span.end]
-    for g in inds:
+    for g in inds if owned or _firm_owned(ctx, span, firms, _project_owner(ctx, span, inds)) else ():
         if g.end - g.start < 3:
             continue
         yield Span(g.start, g.end, g.text, "Industry", "nested.project_industry", g.priority, g.canonical, span.sid)
@@ -119,6 +127,19 @@ def _project_parts(ctx: Context, span: Span, owned: bool = False) -> Iterator[Sp
     owner = None if owned else _project_owner(ctx, span, inds)
     if owner is not None:
         yield owner
+
+
+def _firm_owned(ctx: Context, span: Span, firms: tuple, owner: Span | None) -> bool:
+    """The project's name opens with a company: one the document names, a known one, a group or
+    legal form (上元集团精密机械制造园), or an owner name of three or more characters that no place
+    opens (原子高科同位素项目; not 铠欣 or 青岛速霸, brand-like prefixes)."""
+    gaz = ctx.gaz_spans(span.sid)
+    if span.text.startswith(firms) or any(g.start == span.start and g.type == "Enterprise" for g in gaz):
+        return True
+    if owner is not None and owner.end - owner.start >= 3 and not any(
+            g.start == span.start and g.type == "Region" for g in gaz):
+        return True
+    return any(w in span.text for w in ctx.lex.words("company_group") + tuple(ctx.lex.trigger("legal_form")))
 
 
 def _project_owner(ctx: Context, span: Span, inds: list[Span]) -> Span | None:

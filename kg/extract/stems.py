@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from .context import PROPER_POS, Context, _is_name_char
@@ -51,3 +52,31 @@ def generic_stem(lex: Lexicon, stem: str) -> bool:
 
 def entry_free(lex: Lexicon, name: str) -> bool:
     return not (lex.is_generic(name) or name in lex.suppressed or generic_stem(lex, name))
+
+
+def tokens_in(ctx: Context, sid: int, a: int, b: int) -> list:
+    """The tokens of sentence sid that lie within text[a:b] (found by bisection, not a scan)."""
+    toks = ctx.tokens(sid)
+    ends = ctx._ends[sid]
+    i = bisect_right(ends, a)  # first token ending after a
+    out = []
+    while i < len(toks) and toks[i][1] <= b:
+        if toks[i][0] >= a:
+            out.append(toks[i])
+        i += 1
+    return out
+
+
+def token_covering(ctx: Context, sid: int, pos: int):
+    """The token of sentence sid that holds character pos, or None."""
+    toks = ctx.tokens(sid)
+    i = bisect_right(ctx._ends[sid], pos)
+    return toks[i] if i < len(toks) and toks[i][0] <= pos else None
+
+
+def word_edge(ctx: Context, sid: int, pos: int) -> bool:
+    """A token of sentence sid starts (or ends) at pos."""
+    ctx.tokens(sid)
+    ends = ctx._ends[sid]
+    i = bisect_left(ends, pos)
+    return pos == ctx.doc.sentences[sid].start or (i < len(ends) and ends[i] == pos)

@@ -129,6 +129,7 @@ class DocResolver:
         full name the document gives, `X(简称Y)` aliases; then the author-note officials."""
         doc = self.doc
         names = self._mention_names()
+        self._industry_surface_names(names)
         full_by_label: dict[str, set[str]] = {}
         for etype, name, _ in names.values():
             full_by_label.setdefault(etype, set()).add(name)
@@ -176,6 +177,37 @@ class DocResolver:
             names[(s.start, s.end)] = (s.type, name, aliases)
         return names
 
+    def _industry_surface_names(self, names: dict) -> None:
+        """An industry the document writes only in a form of its own (文旅 for 文化旅游, 蓝色经济
+        for 海洋经济, 光电子信息 for 光电子) is named as written, the vocabulary's name an alias;
+        a qualified form (国际航运, 新一代人工智能, 高端装备, 现代服务) or a document that also writes
+        the concept's own name keeps the concept's name (GUIDELINES: qualified variants are aliases)."""
+        by_concept: dict[str, set[str]] = {}
+        spans = {(s.start, s.end): s for s in self.spans}
+        for key, (etype, name, aliases) in names.items():
+            span = spans.get(key)
+            if etype == "Industry" and span is not None and span.canonical and not span.rule.endswith(".shared_head"):
+                by_concept.setdefault(name, set()).add(span.text)
+        renamed = {}
+        for concept, surfaces in by_concept.items():
+            own = {t for t in surfaces if not self._base_form(t, concept)}
+            if len(own) == 1 and len(surfaces) == 1:
+                renamed[concept] = own.pop()
+        for key, (etype, name, aliases) in names.items() if renamed else ():
+            if etype == "Industry" and name in renamed:
+                names[key] = (etype, renamed[name], (aliases | {name}) - {renamed[name]})
+
+    def _base_form(self, surface: str, concept: str) -> bool:
+        """`surface` is a form of the concept's name: the name itself, the name in a longer or a
+        shorter form (太阳能光伏, 船舶工业, 现代服务), with a qualifier (国际航运, 新一代人工智能) or its
+        head (高端装备 of 装备制造), or a Latin code (AI, IDC). Abbreviations and synonyms written
+        otherwise (文旅, 蓝色经济, 网络安全) are forms of their own."""
+        if surface.isascii():
+            return True
+        m = self.lex.pattern("industry.alias_qualifier").match(surface)
+        forms = {surface, surface[m.end():]} if m else {surface}
+        return any(form in concept or concept in form for form in forms)
+
     def _industry_remap(self, names: dict, industries: set[str]) -> dict:
         """A qualified variant (人用疫苗, 高性能铜箔) of an industry the document also names is that
         industry, unless the vocabulary knows the variant as an industry of its own; a shortening
@@ -218,6 +250,11 @@ class DocResolver:
                 return full
         if short == self.focal_zone_name():
             return None
+        if etype == "Project":  # X产业园 and X产业园项目: one project
+            forms = tuple(short + suf for suf, kind, _, _ in self.lex.suffixes if kind == "Project")
+            named = [n for n in group if n.endswith(forms)]  # (系列)X基地 | X基地项目
+            if len(named) == 1:
+                return named[0]
         complete = short.endswith(strong)
         longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
                   and (not (complete and short in n and not n.endswith(short))
@@ -260,7 +297,7 @@ class DocResolver:
                 continue
             inner = by_start.get(end + m.end())
             if inner and text[inner[0]:inner[0] + 1] == ")" and inner[1][0] == etype and inner[1][1] != name:
-                if etype == "Zone" and not _abbreviates(inner[1][1], name):
+                if etype == "Zone" and not m.group(1) and not _abbreviates(inner[1][1], name):
                     continue  # X产业园(Y经开区Z飞地园): the zone it lies in, not another name (kg.relate.containment)
                 remap.setdefault((etype, inner[1][1]), name)
             elif m.group(1):
@@ -284,6 +321,8 @@ class DocResolver:
             ent = self.entities.get((etype, fold_name(name)))
             if ent is None:
                 ent = self.entities[(etype, fold_name(name))] = Entity(etype, name)
+                if etype == "Zone":
+                    aliases = aliases | self._zone_forms(name)
             ent.aliases |= {a for a in aliases if a != name}
             orig = doc.original_spelling(start, end)
             if orig != doc.text[start:end]:
@@ -296,6 +335,20 @@ class DocResolver:
                 self.entities[key].rules.add(s.rule)
                 if (s.start, s.end) in self.listed_spans:   # whatever rule kept it, the list knows it too
                     self.entities[key].rules.add(f"{KNOWN_RULE}.{s.type.lower()}")
+
+    def _zone_forms(self, name: str) -> set[str]:
+        """The zone's name without the places it opens with (鄂城区樊口街道宏泰产业园 -> 宏泰产业园,
+        江苏省扬中高新技术产业开发区 -> 扬中高新技术产业开发区): another name of the same zone."""
+        from ..extract.suffix import named_rest, zone_rest
+
+        rest = zone_rest(self.lex, name)
+        if rest == name:
+            return set()
+        kind = max((suf for suf, etype, _, _ in self.lex.suffixes if etype == "Zone" and rest.endswith(suf)),
+                   key=len, default="")
+        if not named_rest(self.lex, rest, rest[:len(rest) - len(kind)]):
+            return set()
+        return {rest}
 
     def _author_note_officials(self) -> None:
         """`作者系…POST`: a title string with no name after an author note names the document's

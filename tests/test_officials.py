@@ -204,8 +204,11 @@ def test_zone_posts_serve_the_zone_named_before_them_or_the_focal_zone():
 
 
 def test_a_region_of_another_level_before_a_post_is_not_where_it_is_held():
-    # 海南 alone is the province; a 州 post after it is held in the prefecture, not there
-    assert facts_of("海南州委书记张大同出席。", "servesIn") == set()
+    # 湖北 alone is the province, and no prefecture is called 湖北州: a 州 post after it is not
+    # held in the province
+    assert facts_of("湖北州委书记张大同出席。", "servesIn") == set()
+    # 海南州 is a prefecture (海南藏族自治州, Qinghai), not the province 海南
+    assert facts_of("海南州委书记张大同出席。", "servesIn") == {("张大同", "servesIn", "海南藏族自治州")}
 
 
 def test_a_province_named_as_the_place_of_one_post_is_home_for_the_bare_ones():

@@ -210,10 +210,13 @@ def _item_lead(ctx: Context, sid: int, s: int, e: int) -> int:
     for tok in toks:
         if (tok[2] in intro or tok[3] == "uj") and tok[0] >= s:
             s = tok[1]  # 包括|A, X运营的|A
-    for tok in toks:  # a leading verb or adverb (确保, 加快) opens the clause, not the name
-        if tok[0] == s and tok[3] in ("v", "d", "ad", "c", "p", "ul", "uj", "r"):
-            s = tok[1]
-    return _trim_lead(ctx, s, e)
+    builds = ctx.lex.words("build_verb")
+    for _ in range(2):  # 首批|建设|A: the words that open a list, then a leading verb again
+        for tok in toks:  # a leading verb or adverb (确保, 加快, 建设 read as a noun) opens the clause
+            if tok[0] == s and (tok[3] in ("v", "d", "ad", "c", "p", "ul", "uj", "r") or tok[2] in builds):
+                s = tok[1]
+        s = _trim_lead(ctx, s, e)
+    return s
 
 
 def _trim_lead(ctx: Context, s: int, e: int) -> int:

@@ -255,6 +255,11 @@ class DocResolver:
             named = [n for n in group if n.endswith(forms)]  # (系列)X基地 | X基地项目
             if len(named) == 1:
                 return named[0]
+        return self._longer_form(etype, short, group, joins, strong)
+
+    def _longer_form(self, etype: str, short: str, group: set[str], joins: tuple, strong: tuple) -> str | None:
+        """The one longer name of the group that `short` abbreviates (X集团 = X集团有限公司), unless
+        `short` is a listed company's own name written inside another's."""
         complete = short.endswith(strong)
         longer = [n for n in group if n != short and len(n) > len(short) and _abbreviates(short, n)
                   and (not (complete and short in n and not n.endswith(short))

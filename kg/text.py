@@ -49,7 +49,7 @@ def normalize_whitespace(text: str) -> str:
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A pinyin syllable with a tone mark, in parentheses, glued right after a CJK character:
 # the residue of converters that annotate characters (`區(qū)`). Real parentheses hold Chinese
-# or ASCII words without tone marks, so `百林科(兰州)` and `(BIO)` are untouched.
+# or ASCII words without tone marks, so `禾润达(兰州)` and `(BIO)` are untouched.
 # A run of glosses goes at once, so that one pass is enough (`區(qū)(qū)`).
 _PINYIN_GLOSS = re.compile(
     rf"(?<=[\u3400-\u9fff])(?:\((?=[a-zü{_TONED}]{{1,7}}\))[a-zü]*[{_TONED}][a-zü{_TONED}]*\))+"

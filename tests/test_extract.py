@@ -39,14 +39,14 @@ def found(spans, label=None):
 
 
 def test_suffix_finds_whole_company_name():
-    text = "兰州科近泰基新技术有限责任公司承担了该项目。"
-    assert "兰州科近泰基新技术有限责任公司" in found(spans_of(text, {"suffix"}), "Enterprise")
-    assert found(spans_of(text), "Enterprise") == ["兰州科近泰基新技术有限责任公司"]
+    text = "兰州德晟源新技术有限责任公司承担了该项目。"
+    assert "兰州德晟源新技术有限责任公司" in found(spans_of(text, {"suffix"}), "Enterprise")
+    assert found(spans_of(text), "Enterprise") == ["兰州德晟源新技术有限责任公司"]
 
 
 def test_suffix_company_after_verb():
-    spans = spans_of("走进位于兰州新区的兰州科近泰基新技术有限责任公司实验室。")
-    assert "兰州科近泰基新技术有限责任公司" in found(spans, "Enterprise")
+    spans = spans_of("参观位于兰州新区的兰州德晟源新技术有限责任公司展厅。")
+    assert "兰州德晟源新技术有限责任公司" in found(spans, "Enterprise")
 
 
 @pytest.mark.parametrize("text, generic", [
@@ -80,7 +80,7 @@ def test_an_enterprise_head_with_a_count_and_a_description_types_its_items(text,
 
 @pytest.mark.parametrize("text", [
     "完善财政、税收等支持企业发展的政策。",           # a verb before the head: not a description
-    "支持化工、电力等传统企业实施绿色化改造。",        # sectors, not firms
+    "鼓励钢铁、建材等传统企业开展节能改造。",        # sectors, not firms
     "吸引总部型、龙头型等平台企业落户。",              # kinds of firm
     "孵化空间、服务平台等为企业提供服务。",
 ])
@@ -102,8 +102,8 @@ def test_industry_compound_is_split():
         entry = lex.lookup(term)
         if entry is None or entry.type != "Industry":
             pytest.skip(f"{term} is not an Industry in the lexicon")
-    spans = spans_of("打造新能源新材料千亿级产业集群。")
-    assert found(spans, "Industry") == ["新能源", "新材料"]
+    spans = spans_of("壮大新材料新能源百亿级产业集群。")
+    assert found(spans, "Industry") == ["新材料", "新能源"]
 
 
 def test_industry_scale_words_and_tail_are_trimmed():
@@ -116,12 +116,12 @@ def test_industry_scale_words_and_tail_are_trimmed():
 
 
 @pytest.mark.parametrize("text, name", [
-    ("总经理张小奇说,公司发展很快。", "张小奇"),
-    ("兰州科近泰基新技术有限责任公司总经理张小奇说,兰州重离子加速器已实现临床应用。", "张小奇"),
+    ("总经理王晓川说,公司发展很快。", "王晓川"),
+    ("兰州德晟源微电子有限公司总经理王晓川说,公司的微流控芯片已实现批量生产。", "王晓川"),
     ("习近平总书记", "习近平"),
-    ("3月5日,习近平总书记在参加江苏代表团审议时表示,要发展新质生产力。", "习近平"),
-    ("甘肃省省长 任振鹤", "任振鹤"),
-    ("甘肃省省长任振鹤出席会议。", "任振鹤"),
+    ("4月12日,习近平总书记在一家企业考察时指出,要发展新质生产力。", "习近平"),
+    ("青海省省长 林一舟", "林一舟"),
+    ("青海省省长林一舟出席会议。", "林一舟"),
     ("董事长王大明表示,项目进展顺利。", "王大明"),
 ])
 def test_official_next_to_post(text, name):
@@ -131,7 +131,7 @@ def test_official_next_to_post(text, name):
 
 
 def test_no_official_without_post():
-    assert found(spans_of("张小奇说,公司发展很快。"), "Official") == []
+    assert found(spans_of("王晓川说,公司发展很快。"), "Official") == []
 
 
 def test_official_before_post_followed_by_speech_verb():
@@ -156,7 +156,7 @@ def test_no_reference_inside_a_longer_word():
 
 def test_every_extractor_rule_id_starts_with_its_name():
     texts = ["兰州新区支持甲乙科技、丙丁制药等企业发展新能源新材料产业。新区要加快发展。",
-             "总经理张小奇说,兰州科近泰基新技术有限责任公司落户兰州新区。"]
+             "总经理王晓川说,兰州德晟源新技术有限责任公司落户兰州新区。"]
     seen = set()
     for text in texts:
         ctx = context(text)
@@ -206,7 +206,7 @@ def test_seed_spans_keep_offsets(seed_docs):
         check_offsets(ctx, extract(ctx))
 
 
-_WORDS = st.sampled_from(["兰州新区", "新区", "我区", "、", "等企业", "支持", "甲乙科技", "有限公司", "总经理", "张小奇",
+_WORDS = st.sampled_from(["兰州新区", "新区", "我区", "、", "等企业", "支持", "甲乙科技", "有限公司", "总经理", "王晓川",
                           "说", ",", "。", "\n", "总书记", "习近平", "产业", "新材料", "(", ")", "“", "”", "重点发展",
                           "位于", "兰州市", "研究院", "项目", "×", " ", "😀", "a", "1", "高新区", "三大", "主导产业",
                           "千亿级", "产业集群", "區(qū)"])

@@ -28,7 +28,7 @@ OPAQUE = re.compile(re.escape(DEFAULT_BASE)
 
 @pytest.mark.parametrize("etype", ENTITY_CLASSES)
 def test_entity_iri_is_opaque_ascii(etype):
-    iri = entity_iri(etype, "兰州科近泰基新技术有限责任公司")
+    iri = entity_iri(etype, "兰州德晟源新技术有限责任公司")
     assert iri.isascii()
     assert OPAQUE.fullmatch(iri)
 
@@ -44,13 +44,13 @@ def test_entity_iri_identity():
 def test_iris_stable_across_processes():
     """IRIs come from a content hash, not Python's salted hash(): another process agrees."""
     code = ("from kg.rdf.writer import entity_iri, doc_iri;"
-            "print(entity_iri('Enterprise', '兰州科近泰基新技术有限责任公司'), doc_iri('seeds/x.txt'))")
+            "print(entity_iri('Enterprise', '兰州德晟源新技术有限责任公司'), doc_iri('seeds/x.txt'))")
     outs = set()
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         outs.add(out.stdout.strip())
-    assert outs == {f"{entity_iri('Enterprise', '兰州科近泰基新技术有限责任公司')} {doc_iri('seeds/x.txt')}"}
+    assert outs == {f"{entity_iri('Enterprise', '兰州德晟源新技术有限责任公司')} {doc_iri('seeds/x.txt')}"}
 
 
 def test_seed_graph_iris(seed_graph):

@@ -13,8 +13,8 @@ from kg.ingest.reader import detect_encoding, make_document, read_document, spli
 
 SIMPLIFIED = "兰州新区位于甘肃省兰州市,重点发展新材料产业和装备制造产业。"
 TRADITIONAL = "蘭州新區位於甘肅省蘭州市,重點發展新材料產業和裝備製造產業。"
-TRAD_LONG = ("新機遇下,如何以新質生產力更好推動經濟高質量發展?日前,蘭州新區舉行專題會議,"
-             "結合自身資源稟賦,為新區因地制宜切實加快培育和發展新質生產力把脈定向。")
+TRAD_LONG = ("新形勢下,怎樣以科技創新引領產業轉型升級?近日,天府新區召開專題座談,"
+             "圍繞區域產業基礎,為壯大戰略性新興產業和數字經濟謀篇布局、理清思路。")
 
 
 # ---------------------------------------------------------------------------- encodings
@@ -170,17 +170,17 @@ def test_furniture_yields_no_entities(write_corpus, tmp_path):
     ("兰州新区召开会议\n日期:2024.03.05\n正文。", {"date": "2024-03-05"}),
     ("兰州新区召开会议\n- 时间:2024-05-07\n正文。", {"date": "2024-05-07"}),
     ("兰州新区召开会议\n2024年3月5日 星期二\n正文。", {"date": "2024-03-05"}),
-    ("栏目:读报推荐发布:2024-05-09浏览:37收藏\n正文。", {"date": "2024-05-09"}),
-    ("标题在这里写\n发布时间:2022-09-13 10:10:54 来源:网友投稿\n正文。", {"date": "2022-09-13", "source": "网友投稿"}),
-    ("- 来源:兰州新区报\n正文。", {"source": "兰州新区报"}),
-    ("- 來源:蘭州新區(qū)報\n正文。", {"source": "兰州新区报"}),
-    ("记者 唐学仁\n正文。", {"authors": ["唐学仁"]}),
-    ("記者?史曉峰\n正文。", {"authors": ["史晓峰"]}),
+    ("栏目:要闻速览发布:2023-11-02浏览:58收藏\n正文。", {"date": "2023-11-02"}),
+    ("标题在这里写\n发布时间:2021-06-18 09:30:12 来源:市融媒体中心\n正文。", {"date": "2021-06-18", "source": "市融媒体中心"}),
+    ("- 来源:天府新区报\n正文。", {"source": "天府新区报"}),
+    ("- 來源:天府新區(qū)報\n正文。", {"source": "天府新区报"}),
+    ("记者 孟庆和\n正文。", {"authors": ["孟庆和"]}),
+    ("記者?梁曉東\n正文。", {"authors": ["梁晓东"]}),
     ("记者 王小明 李大华\n正文。", {"authors": ["王小明", "李大华"]}),
     ("通讯员 李四、王五\n正文。", {"authors": ["李四", "王五"]}),
     ("文/张三\n正文。", {"authors": ["张三"]}),
-    ("向新而生 向质图强\n——兰州新区加快形成新质生产力\n正文。",
-     {"title": "向新而生 向质图强——兰州新区加快形成新质生产力"}),
+    ("聚势而强 乘势而上\n——天府新区加快发展数字经济\n正文。",
+     {"title": "聚势而强 乘势而上——天府新区加快发展数字经济"}),
 ])
 def test_metadata(text, expected):
     doc = make_document(text)
@@ -196,14 +196,14 @@ def test_metadata(text, expected):
 def test_speaker_and_speech_date():
     from kg.build.document import process_document
 
-    doc = make_document("在兰州新区高新技术企业座谈会上的讲话\n甘肃省省长 任振鹤\n(2024年3月19日)\n"
-                        "同志们:\n今天到新区来,专门调研高新技术企业发展情况。\n")
-    assert doc.metadata["speech_date"] == "2024-03-19"
-    assert doc.metadata["date"] == "2024-03-19"
-    assert doc.metadata["title"] == "在兰州新区高新技术企业座谈会上的讲话"
+    doc = make_document("在天府新区民营企业座谈会上的讲话\n四川省省长 周明远\n(2023年6月8日)\n"
+                        "同志们:\n今天来到新区,主要是听听企业家们的意见和建议。\n")
+    assert doc.metadata["speech_date"] == "2023-06-08"
+    assert doc.metadata["date"] == "2023-06-08"
+    assert doc.metadata["title"] == "在天府新区民营企业座谈会上的讲话"
     process_document(doc)
-    assert doc.metadata["speaker"] == "任振鹤"
-    assert "任振鹤" in doc.metadata["authors"]
+    assert doc.metadata["speaker"] == "周明远"
+    assert "周明远" in doc.metadata["authors"]
 
 
 def test_no_metadata_in_plain_text():

@@ -25,7 +25,7 @@ FEW = settings(max_examples=12, deadline=None, suppress_health_check=list(Health
 # and HTML fragments, so random documents exercise the rules and the cleaning, not just noise.
 _PIECES = st.sampled_from([
     "兰州新区", "甘肃省", "兰州市", "位于", "落户", "重点发展", "生物医药", "新材料", "产业", "有限公司", "集团",
-    "研究院", "省长", "张三", "、", "和", "等企业", "百林科(兰州)", "蘭州新區(qū)", "經濟", "“", "”", "《", "》",
+    "研究院", "省长", "张三", "、", "和", "等企业", "禾润达(兰州)", "蘭州新區(qū)", "經濟", "“", "”", "《", "》",
     "。", ",", ";", "!", "?", ":", " ", "\u3000", "\t", "\n", "\r\n", "\r", "\x85", "\u2028", "\x00", "\x07",
     "\x1b[31m", "\x9f", "\u200b", "\u200d", "\ufeff", "\u202e", "\ufe0f", "😀", "👨\u200d👩\u200d👧", "🇨🇳",
     "e\u0301", "ｅ\u0301", "ＡＢＣ", "１２３", "\ufffd", "<p>", "</p>", "<br>", "&amp;", "&nbsp;", "&#20848;", "<script>x</script>",

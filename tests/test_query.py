@@ -40,13 +40,13 @@ SPEC = {
         "r1": ("Region", "甘肃省", ["甘肃"], ["d1", "d2"]),
         "i1": ("Industry", "装备制造", ["先进装备制造"], ["d1", "d2"]),
         "i2": ("Industry", "新材料", [], ["d1"]),
-        "e1": ("Enterprise", "兰州科近泰基新技术有限责任公司", ["科近泰基"], ["d1"]),
+        "e1": ("Enterprise", "兰州德晟源新技术有限责任公司", ["德晟源"], ["d1"]),
         "e2": ("Enterprise", 'X"星火"科技\\有限公司', [], ["d1"]),
         "e3": ("Enterprise", "天水华天科技股份有限公司", ["华天科技"], ["d2"]),
-        "o1": ("Official", "任振鹤", [], ["d2"]),
+        "o1": ("Official", "林一舟", [], ["d2"]),
         "o2": ("Official", "张三", [], ["d1"]),
-        "g1": ("Organization", "中国科学院近代物理研究所", ["近物所"], ["d1"]),
-        "p1": ("Project", "中国移动数据中心二期", [], ["d1"]),
+        "g1": ("Organization", "中国科学院高原材料研究所", ["高材所"], ["d1"]),
+        "p1": ("Project", "丙丁云数据中心二期", [], ["d1"]),
     },
     # (subject, relation, object, document, sentence) — every relation has evidence
     "relations": [
@@ -55,13 +55,13 @@ SPEC = {
         ("z1", "developsIndustry", "i1", "d1", "兰州新区大力发展装备制造。"),
         ("z1", "developsIndustry", "i2", "d1", "兰州新区培育新材料产业。"),
         ("z2", "developsIndustry", "i1", "d2", "天水经开区发展装备制造。"),
-        ("e1", "locatedIn", "z1", "d1", "科近泰基落户兰州新区。"),
+        ("e1", "locatedIn", "z1", "d1", "德晟源落户兰州新区。"),
         ("e2", "locatedIn", "z1", "d1", '"星火"科技落户兰州新区。'),
         ("e3", "locatedIn", "z2", "d2", "华天科技位于天水经开区。"),
-        ("e1", "inIndustry", "i1", "d1", "科近泰基从事装备制造。"),
+        ("e1", "inIndustry", "i1", "d1", "德晟源从事装备制造。"),
         ("e3", "inIndustry", "i1", "d2", "华天科技属于装备制造。"),
-        ("e1", "cooperatesWith", "g1", "d1", "科近泰基与近物所合作。"),
-        ("o1", "servesIn", "r1", "d2", "甘肃省省长任振鹤。"),
+        ("e1", "cooperatesWith", "g1", "d1", "德晟源与高材所合作。"),
+        ("o1", "servesIn", "r1", "d2", "甘肃省省长林一舟。"),
         ("o2", "servesIn", "z1", "d1", "兰州新区主任张三。"),
         ("p1", "locatedIn", "z1", "d1", "数据中心二期落地兰州新区。"),
     ],
@@ -243,8 +243,8 @@ def test_cooperation_shows_sentence_and_document(spec_graph):
     got = [(r["party"], r["party_type"], r["partner"], r["partner_type"], r["document"],
             r["sentence"]) for r in rows]
     assert got == expected
-    assert csv_rows(spec_graph, "--name", "cooperation", "-p", "name=近物所") == rows
-    assert csv_rows(spec_graph, "--name", "cooperation", "-p", "name=任振鹤") == []
+    assert csv_rows(spec_graph, "--name", "cooperation", "-p", "name=高材所") == rows
+    assert csv_rows(spec_graph, "--name", "cooperation", "-p", "name=林一舟") == []
 
 
 @pytest.mark.parametrize("name", ["兰州新区", "新区", 'X"星火"科技\\有限公司'])
@@ -261,7 +261,7 @@ def test_evidence_for_entity_by_label_or_alias(spec_graph, name):
 
 
 def test_evidence_for_includes_posts(spec_graph):
-    rows = csv_rows(spec_graph, "--name", "evidence-for", "-p", "name=任振鹤")
+    rows = csv_rows(spec_graph, "--name", "evidence-for", "-p", "name=林一舟")
     assert ("holdsPost", "省长") in {(r["relation"], r["object"]) for r in rows}
 
 

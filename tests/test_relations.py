@@ -25,17 +25,17 @@ def entities_of(text: str, lexicons: tuple = ()) -> dict[str, str]:
 
 
 def test_posts_before_a_name_and_the_body_they_serve():
-    facts = facts_of("甘肃省省长 任振鹤\n新区科技局局长杨天岳表示,兰州新区将加快发展。兰州新区建设提速。")
-    assert ("任振鹤", "holdsPost", "省长") in facts
-    assert ("任振鹤", "servesIn", "甘肃省") in facts
-    assert ("杨天岳", "holdsPost", "局长") in facts
-    assert ("杨天岳", "servesIn", "兰州新区科技局") in facts
+    facts = facts_of("青海省省长 林一舟\n新区工信局局长韩文博表示,兰州新区要加快发展。兰州新区建设提速。")
+    assert ("林一舟", "holdsPost", "省长") in facts
+    assert ("林一舟", "servesIn", "青海省") in facts
+    assert ("韩文博", "holdsPost", "局长") in facts
+    assert ("韩文博", "servesIn", "兰州新区工信局") in facts
 
 
 def test_several_posts_in_one_title_string():
-    facts = facts_of("滨海新区加快发展。滨海新区区委副书记、区长张三主持会议。")
+    facts = facts_of("临港新区加快发展。临港新区区委副书记、区长张三主持会议。")
     assert {("张三", "holdsPost", "区委副书记"), ("张三", "holdsPost", "区长")} <= facts
-    assert ("张三", "servesIn", "滨海新区") in facts
+    assert ("张三", "servesIn", "临港新区") in facts
 
 
 def test_name_stops_before_a_speech_verb():
@@ -61,15 +61,15 @@ def test_no_focal_zone_no_blanket_relations():
 
 def test_cooperation_subject_and_partner():
     facts = facts_of("西咸新区加快发展。西咸新区与西安交通大学共建研究院。"
-                     "隆基绿能科技股份有限公司,与西北工业大学开展合作。西咸新区建设提速。")
+                     "西安秦川光伏科技股份有限公司,与西北工业大学开展合作。西咸新区建设提速。")
     assert ("西咸新区", "cooperatesWith", "西安交通大学") in facts
-    assert ("隆基绿能科技股份有限公司", "cooperatesWith", "西北工业大学") in facts
+    assert ("西安秦川光伏科技股份有限公司", "cooperatesWith", "西北工业大学") in facts
     assert ("西安交通大学", "locatedIn", "西咸新区") not in facts
 
 
 def test_enterprise_focus_verb_gives_its_industries():
-    facts = facts_of("某某新区加快发展。百林科(兰州)新材料有限公司专注于疫苗、抗体药物、细胞治疗和基因治疗。某某新区提速。")
-    assert ("百林科(兰州)新材料有限公司", "inIndustry", "疫苗") in facts
+    facts = facts_of("某某新区加快发展。禾润科(兰州)生物技术有限公司专注于疫苗、诊断试剂和医疗器械。某某新区提速。")
+    assert ("禾润科(兰州)生物技术有限公司", "inIndustry", "疫苗") in facts
 
 
 def test_every_fact_carries_its_sentence_and_rule():
@@ -188,7 +188,7 @@ def stated_of(text: str) -> set[tuple]:
 
 @pytest.mark.parametrize("text", [
     "围绕滨海新区,打造生物医药名片。",            # the zone is what the clause is about, not the actor
-    "滨海新区作为全省经济发展主战场,已获批国家生物医药示范基地。",  # 经济发展 is no development verb
+    "滨海新区作为全市经济发展主阵地,近日获评国家生物医药示范基地。",  # 经济发展 is no development verb
     "滨海新区召开会议;会议要求全省培育生物医药产业。",  # another clause, another actor
     "滨海新区召开会议,会议指出,全省各地区要积极培育生物医药产业。",  # too far, two clauses away
 ])
@@ -206,7 +206,9 @@ def test_business_scope_words_inside_company_names(text, name):
 
 
 def test_scope_words_do_not_glue_onto_zone_names():
-    assert "高标准建设滨城科创区" not in entities_of("高标准建设滨城科创区。")
+    found = entities_of("高质量建设云港科创区。")
+    assert "高质量建设云港科创区" not in found
+    assert found.get("云港科创区") == "Zone"
 
 
 def test_enumeration_with_a_sector_before_the_head():
@@ -297,8 +299,8 @@ def test_single_character_morphemes_open_company_names(text, name):
 
 
 @pytest.mark.parametrize("text, word", [
-    ("坚持绿色发展,大力推行低碳节能技术。", "节能"),          # 大力 is no industry context
-    ("加快推进教育项目建设,改造提升中小学校。", "教育"),       # nor is 加快
+    ("坚持低碳转型,大力推广先进节能技术。", "节能"),          # 大力 is no industry context
+    ("加紧推进教育设施建设,新建一批中小学校。", "教育"),       # nor is 加快
 ])
 def test_generic_policy_verbs_do_not_make_industries(text, word):
     assert word not in entities_of(text)

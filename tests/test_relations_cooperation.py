@@ -26,7 +26,7 @@ def test_fenbie_yu_at_the_end_of_a_cut_text():
 
 
 def test_parties_before_and_after_yu_pair_across_not_within():
-    got = cooperation("包头市政府和青山区政府在青山区与甲乙科技股份有限公司、丙丁能源股份有限公司签署了合作项目。")
+    got = cooperation("包头市政府和青山区政府在青山区与甲乙科技股份有限公司、丙丁能源股份有限公司共同签订了投资协议。")
     for left in ("包头市政府", "青山区政府"):
         for right in ("甲乙科技股份有限公司", "丙丁能源股份有限公司"):
             assert frozenset((left, right)) in got

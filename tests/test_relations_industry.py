@@ -11,7 +11,7 @@ PARKS = "东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\
 
 
 def test_a_purpose_clause_gives_its_industry_to_the_area_of_the_next_clause(tmp_path):
-    text = ("北湖人工智能产业园授牌仪式举行。为更好支撑机器人产业发展,武侯区全力打造东湖人工智能产业集聚区。"
+    text = ("北湖人工智能产业园揭牌活动举行。为更好推动机器人产业发展,武侯区加快建设东湖人工智能产业集聚区。"
             "北湖人工智能产业园将发展智能制造。北湖人工智能产业园再创佳绩。")
     got = facts(text, "developsIndustry", tmp_path, PARKS)
     assert ("武侯区", "机器人", "rel.developsIndustry.purpose") in got
@@ -20,8 +20,8 @@ def test_a_purpose_clause_gives_its_industry_to_the_area_of_the_next_clause(tmp_
 
 
 def test_each_park_of_a_list_head_develops_its_industry(tmp_path):
-    text = ("东湖区打造东湖人工智能产业集聚区。在核心区内,首批建设南湖人工智能产业园、北湖人工智能产业园、"
-            "西湖科技园等3个人工智能特色产业园。")
+    text = ("东湖区建设东湖人工智能产业集聚区。在起步区内,首批建设南湖人工智能产业园、北湖人工智能产业园、"
+            "西湖科技园等3个人工智能主题产业园。")
     got = facts(text, "developsIndustry", tmp_path, PARKS)
     for park in ("南湖人工智能产业园", "北湖人工智能产业园", "西湖科技园"):
         assert (park, "人工智能", "rel.developsIndustry.list_head") in got
@@ -33,16 +33,16 @@ def test_a_list_without_a_count_and_zone_head_gives_no_list_head_industry(tmp_pa
 
 
 def test_each_paragraph_opening_with_a_place_develops_its_industries():
-    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。广东省加快发展。广东省领导出席。\n"
-            "在佛山,美的智能家电产业园项目正式开工,推动佛山大健康产业发展。\n"
-            "在清远,32个项目集中动工,涵盖能源、日化、医药等多个领域。")
+    text = ("全省重点项目集中签约\n9月6日,全省重点项目集中签约活动举行。广东省加快发展。广东省领导出席。\n"
+            "在佛山,甲乙智能家电产业园项目正式签约,推动佛山大健康产业发展。\n"
+            "在清远,18个项目集中签约,涉及能源、纺织、医药等多个领域。")
     got = pairs(facts(text, "developsIndustry"))
     assert {("佛山市", "大健康"), ("清远市", "医药")} <= got
     assert ("广东省", "大健康") not in got and ("清远市", "大健康") not in got
 
 
 def test_an_area_glued_before_an_industry_develops_it():
-    got = facts("近年来,安徽集成电路产业异军突起。合肥高新区加快培育新兴产业,光伏产业尤为迅猛。合肥高新区再创佳绩。",
+    got = facts("这些年,安徽集成电路产业快速崛起。合肥高新区着力发展新兴产业,光伏产业增势强劲。合肥高新区再创佳绩。",
                 "developsIndustry")
     assert ("安徽省", "集成电路", "rel.developsIndustry.glued") in got
     assert ("合肥高新技术产业开发区", "光伏") in pairs(got)
@@ -50,14 +50,14 @@ def test_an_area_glued_before_an_industry_develops_it():
 
 
 def test_wo_sheng_counts_for_the_one_province_a_text_names():
-    text = ("河南发文推进新兴产业链发展\n我省新兴产业链发展将迎来新机遇。河南省人民政府办公厅发布通知,"
-            "重点推进新型显示、生物医药、节能环保等10个新兴产业链发展。我省将实行链长制。")
+    text = ("河南出台方案壮大新兴产业链\n我省新兴产业链建设迎来新机遇。河南省政府办公厅近日印发实施方案,"
+            "重点培育新能源汽车、现代中药、智能装备等8个新兴产业链。我省将推行链长制。")
     got = pairs(facts(text, "developsIndustry"))
-    assert {("河南省", "新型显示"), ("河南省", "生物医药"), ("河南省", "节能环保")} <= got
+    assert {("河南省", "新能源汽车"), ("河南省", "现代中药"), ("河南省", "智能装备")} <= got
 
 
 def test_a_visited_firms_industries_are_not_the_regions():
-    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司强化新能源项目规划建设。"
+    text = ("3月15日,浙江省委书记王某赴湖州市调研。\n王某勉励甲乙集团有限公司加快新能源项目建设。"
             "湖州市大力发展生物医药产业。湖州市加快发展。")
     got = pairs(facts(text, "developsIndustry"))
     assert ("湖州市", "生物医药") in got
@@ -65,7 +65,7 @@ def test_a_visited_firms_industries_are_not_the_regions():
 
 
 def test_a_zone_named_only_inside_a_project_name_develops_nothing_by_its_name():
-    got = pairs(facts("投资最高的是长江精准医学产业基地项目,长江精准医学产业基地项目将引入研究院。", "developsIndustry"))
+    got = pairs(facts("投资额最大的是长江细胞治疗产业基地项目,长江细胞治疗产业基地项目将引进研究院。", "developsIndustry"))
     assert not any(s.endswith("产业基地") for s, _ in got)
 
 
@@ -86,7 +86,7 @@ def test_the_registered_scope_word_before_a_legal_form_names_no_industry(tmp_pat
 
 def test_an_investor_works_in_the_industry_of_its_project(tmp_path):
     lexicon = "思源医疗机器人项目\tProject\t\n医疗机器人\tIndustry\t"
-    text = "两江新区发展医疗机器人。思源医疗机器人项目签约额3亿元,投资方为重庆思源科技有限公司。"
+    text = "两江新区发展医疗机器人。思源医疗机器人项目计划投资3亿元,投资方为重庆思源科技有限公司。"
     got = facts(text, "inIndustry", tmp_path, lexicon)
     assert ("重庆思源科技有限公司", "医疗机器人", "rel.inIndustry.investor") in got
 
@@ -99,7 +99,7 @@ def test_a_firm_works_in_the_industry_of_its_unit(tmp_path):
 
 def test_in_a_text_about_a_region_a_sentence_about_one_firm_gives_its_industries(tmp_path):
     lexicon = "甲乙集团有限公司\tEnterprise\t"
-    text = ("2月7日,浙江省委书记王某到湖州市调研。\n王某希望甲乙集团有限公司瞄准高端化方向,做强新能源产业。"
+    text = ("3月15日,浙江省委书记王某赴湖州市调研。\n王某勉励甲乙集团有限公司坚持高端化方向,做强新能源产业。"
             "湖州市大力发展生物医药产业。")
     got = facts(text, "inIndustry", tmp_path, lexicon)
     assert ("甲乙集团有限公司", "新能源", "rel.inIndustry.firm_sentence") in got
@@ -107,7 +107,7 @@ def test_in_a_text_about_a_region_a_sentence_about_one_firm_gives_its_industries
 
 
 def test_a_region_named_only_in_the_breadcrumb_is_no_home_region():
-    text = ("项目招引春潮涌动\n您现在的位置:首页 > 开发区新闻 > 镇江 > 文字新闻\n"
+    text = ("项目招引春潮涌动\n您现在的位置:首页 > 园区动态 > 镇江 > 图片新闻\n"
             "全市上下围绕项目攻坚年行动招商。全市一批项目签约落户,涵盖金融、文化旅游等多个领域。全市再创佳绩。")
     got = pairs(facts(text, "developsIndustry"))
     assert not any(s == "镇江市" for s, _ in got)

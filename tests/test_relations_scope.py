@@ -164,10 +164,10 @@ def test_signing_in_a_place_with_partners_puts_the_project_there():
 
 
 def test_each_paragraph_opening_with_a_place_puts_its_projects_there():
-    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。\n"
-            "在佛山,美的智能家电产业园项目正式开工。\n在清远,清远风电项目、连州水利枢纽项目等一批项目集中动工。")
+    text = ("全省重点项目集中签约\n9月6日,全省重点项目集中签约活动举行。\n"
+            "在佛山,甲乙智能家电产业园项目正式签约。\n在清远,清远风电项目、连州水利枢纽项目等一批项目集中签约。")
     facts = pairs(located(text))
-    assert ("美的智能家电产业园项目", "佛山市") in facts
+    assert ("甲乙智能家电产业园项目", "佛山市") in facts
     assert ("清远风电项目", "清远市") in facts
     assert ("清远风电项目", "佛山市") not in facts
 
@@ -181,7 +181,7 @@ def test_the_institutions_of_a_ceremony_lie_at_its_venue(tmp_path):
 
 def test_a_zone_whose_ceremony_is_held_in_a_building_is_not_inside_it(tmp_path):
     lexicon = "甲乙创新大厦\tZone\t\n北湖人工智能产业园\tZone\t"
-    facts = pairs(located("北湖人工智能产业园授牌仪式,在甲乙创新大厦顺利举行。", tmp_path, lexicon))
+    facts = pairs(located("北湖人工智能产业园揭牌活动,在甲乙创新大厦隆重举行。", tmp_path, lexicon))
     assert ("北湖人工智能产业园", "甲乙创新大厦") not in facts
 
 
@@ -222,23 +222,23 @@ def test_a_bracketed_zone_is_no_other_name_of_the_zone_before_it(tmp_path):
 def test_parks_listed_inside_a_larger_zone_lie_in_it(tmp_path):
     lexicon = ("东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n"
                "西湖人工智能产业园\tZone\t")
-    text = ("东湖区全力打造东湖人工智能产业集聚区,率先建设集聚区核心区。在核心区内,首批建设南湖人工智能产业园、"
-            "北湖人工智能产业园、西湖人工智能产业园等3个特色产业园。")
+    text = ("东湖区加快建设东湖人工智能产业集聚区,优先开发集聚区起步区。在起步区内,首批建设南湖人工智能产业园、"
+            "北湖人工智能产业园、西湖人工智能产业园等3个主题产业园。")
     facts = located(text, tmp_path, lexicon)
     for park in ("南湖人工智能产业园", "北湖人工智能产业园", "西湖人工智能产业园"):
         assert (park, "东湖人工智能产业集聚区", "rel.locatedIn.list_part") in facts
 
 
 def test_a_list_without_an_inside_reference_is_not_put_in_a_zone_named_before(tmp_path):
-    lexicon = "舟山港综合保税区\tZone\t\n海洋产业集聚区\tZone\t\n临港产业集聚区\tZone\t"
-    facts = pairs(located("舟山港综合保税区获批实施,海洋产业集聚区、临港产业集聚区等五大平台初步建成。", tmp_path, lexicon))
-    assert ("海洋产业集聚区", "舟山港综合保税区") not in facts
+    lexicon = "甲乙综合保税区\tZone\t\n航空产业集聚区\tZone\t\n临港产业集聚区\tZone\t"
+    facts = pairs(located("甲乙综合保税区获准设立,航空产业集聚区、临港产业集聚区等四大平台基本建成。", tmp_path, lexicon))
+    assert ("航空产业集聚区", "甲乙综合保税区") not in facts
 
 
 def test_things_that_settle_in_the_zone_a_paragraph_is_about_lie_there(tmp_path):
     lexicon = "国际创新合作区\tZone\t\n中德创新产业园\tZone\t\n中法创新基地\tZone\t"
-    text = ("两江新区加快开放。两江新区建设提速。\n国际创新合作区是新区对外开放的典范。近年来,中德创新产业园、"
-            "中法创新基地相继落地。甲乙集成电路项目等一批优质项目在此落地生根。\n两江新区位于重庆市。")
+    text = ("两江新区加快开放。两江新区建设提速。\n国际创新合作区是新区开放合作的窗口。这几年,中德创新产业园、"
+            "中法创新基地先后落地。甲乙集成电路项目等一批重点项目在此落地。\n两江新区位于重庆市。")
     facts = pairs(located(text, tmp_path, lexicon))
     assert {("中德创新产业园", "国际创新合作区"), ("中法创新基地", "国际创新合作区"),
             ("甲乙集成电路项目", "国际创新合作区")} <= facts
@@ -246,10 +246,10 @@ def test_things_that_settle_in_the_zone_a_paragraph_is_about_lie_there(tmp_path)
 
 
 def test_apposition_of_a_zone_and_its_part(tmp_path):
-    lexicon = "甲乙国家自主创新示范区\tZone\t\n丙丁人工智能产业园\tZone\t\n生物医药谷\tZone\t\n戊己基因\tEnterprise\t"
-    facts = pairs(located("甲乙国家自主创新示范区的特色园区——丙丁人工智能产业园揭牌。生物医药谷企业戊己基因扩产。",
+    lexicon = "甲乙国家高新技术产业开发区\tZone\t\n丙丁人工智能产业园\tZone\t\n生物医药谷\tZone\t\n戊己基因\tEnterprise\t"
+    facts = pairs(located("甲乙国家高新技术产业开发区的特色园区——丙丁人工智能产业园揭牌。生物医药谷企业戊己基因扩产。",
                           tmp_path, lexicon))
-    assert ("丙丁人工智能产业园", "甲乙国家自主创新示范区") in facts
+    assert ("丙丁人工智能产业园", "甲乙国家高新技术产业开发区") in facts
     assert ("戊己基因", "生物医药谷") in facts
 
 
@@ -261,15 +261,15 @@ def test_a_zone_written_after_its_regions_lies_in_each(tmp_path):
 
 def test_firms_listed_as_a_regions_brands_lie_in_that_region(tmp_path):
     lexicon = "周大生\tEnterprise\t\n美心集团\tEnterprise\t"
-    facts = pairs(located("项目中还有周大生、美心集团等香港知名品牌企业的项目。", tmp_path, lexicon))
+    facts = pairs(located("签约项目中还有周大生、美心集团等香港本土品牌企业投资的项目。", tmp_path, lexicon))
     assert {("周大生", "香港特别行政区"), ("美心集团", "香港特别行政区")} <= facts
 
 
 def test_a_firm_whose_legal_name_opens_with_a_named_region_lies_there():
-    text = "山东省与华为签署协议。山东省港口集团有限公司、浪潮集团有限公司分别与华为签约。北京甲乙科技有限公司参加。"
+    text = "江苏省与中兴通讯签署协议。江苏省港航集团有限公司、天成控股集团有限公司先后与中兴通讯签约。北京甲乙科技有限公司参加。"
     facts = pairs(located(text))
-    assert ("山东省港口集团有限公司", "山东省") in facts
-    assert not any(s == "浪潮集团有限公司" for s, _ in facts)
+    assert ("江苏省港航集团有限公司", "江苏省") in facts
+    assert not any(s == "天成控股集团有限公司" for s, _ in facts)
     assert not any(s == "北京甲乙科技有限公司" for s, _ in facts)  # 北京 is no region the text names
 
 
@@ -297,11 +297,11 @@ def test_a_project_named_after_a_part_of_the_focal_region_lies_in_it():
 
 
 def test_a_citys_own_firms_lie_in_it(tmp_path):
-    lexicon = "港投\tEnterprise\t\n交投\tEnterprise\t"
-    text = ("【聚焦】2023年宁波市政府工作报告\n各位代表:过去一年,全市经济稳中向好。港投、交投等四大国资公司组建运作。"
-            "宁波市将继续努力。宁波市经济发展。")
+    lexicon = "城投\tEnterprise\t\n水投\tEnterprise\t"
+    text = ("【关注】2024年温州市政府工作报告\n各位代表:过去一年,全市经济持续回升。城投、水投等三大市属企业完成重组整合。"
+            "温州市将继续努力。温州市经济发展。")
     facts = pairs(located(text, tmp_path, lexicon))
-    assert {("港投", "宁波市"), ("交投", "宁波市")} <= facts
+    assert {("城投", "温州市"), ("水投", "温州市")} <= facts
 
 
 def test_a_part_named_after_a_county_lies_in_it(tmp_path):
@@ -311,11 +311,11 @@ def test_a_part_named_after_a_county_lies_in_it(tmp_path):
 
 
 def test_a_heading_that_names_a_place_holds_until_the_next_numbered_line():
-    text = ("全省重大项目集中开工\n6月28日,全省重大项目集中开工活动举行。\n一、佛山市\n"
-            "美的智能家电产业园项目正式开工。\n万洋众创城项目加快建设。\n二、清远市\n清远风电项目集中动工。\n"
+    text = ("全省重点项目集中签约\n9月6日,全省重点项目集中签约活动举行。\n一、佛山市\n"
+            "甲乙智能家电产业园项目正式签约。\n万洋众创城项目加快建设。\n二、清远市\n清远风电项目集中动工。\n"
             "三、总体情况\n连州水利枢纽项目进展顺利。")
     facts = located(text)
-    assert {("美的智能家电产业园项目", "佛山市", "rel.locatedIn.heading"),
+    assert {("甲乙智能家电产业园项目", "佛山市", "rel.locatedIn.heading"),
             ("万洋众创城项目", "佛山市", "rel.locatedIn.heading"),
             ("清远风电项目", "清远市", "rel.locatedIn.heading")} <= facts
     assert not any(o in ("佛山市", "清远市") for s, o, _ in facts if s.startswith("连州"))

@@ -85,11 +85,11 @@ def test_gaoxinqu_does_not_stand_for_a_xinqu():
 
 
 @pytest.mark.parametrize("short, full, expected", [
-    ("科近泰基", "兰州科近泰基新技术有限责任公司", True),
-    ("天津工业生物所", "中国科学院天津工业生物技术研究所", True),
-    ("近代物理所", "中国科学院近代物理研究所", True),
+    ("德晟源", "兰州德晟源新技术有限责任公司", True),
+    ("青岛海洋生物所", "中国科学院青岛海洋生物技术研究所", True),
+    ("高原生态所", "中国科学院西宁高原生态研究所", True),
     ("生物医药", "兰州新区", False),
-    ("工业所", "中国科学院天津工业生物技术研究院", False),
+    ("海洋所", "中国科学院青岛海洋生物技术研究院", False),
 ])
 def test_abbreviates(short, full, expected):
     assert _abbreviates(short, full) is expected

@@ -30,10 +30,10 @@ K = Namespace(NS)
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 ROOT = Path(__file__).resolve().parent.parent
 
-BODY = "兰州新区位于甘肃省兰州市。兰州新区重点发展生物医药产业。百林科(兰州)新材料有限公司落户兰州新区。\n"
+BODY = "兰州新区位于甘肃省兰州市。兰州新区重点发展生物医药产业。禾润达(兰州)膜材料有限公司落户兰州新区。\n"
 TRAD_BODY = "蘭州新區位於甘肅省蘭州市。蘭州新區重點發展生物醫藥產業。\n"
 ZONE = "兰州新区"
-LINE = "兰州新区位于甘肃省兰州市兰州新区重点发展生物医药产业百林科新材料有限公司落户兰州新区"  # no punctuation
+LINE = "兰州新区位于甘肃省兰州市兰州新区重点发展生物医药产业禾润达膜材料有限公司落户兰州新区"  # no punctuation
 
 
 def _interleave(text: str, junk: str) -> str:

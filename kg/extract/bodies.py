@@ -1,10 +1,10 @@
 """Bodies named after a division: `[中共]<region>[level]<body>` for every division of regions.tsv and
-every body word of bodies.tsv (青海省政协, 中共永修县委, 海南州人大常委会, 广东省委党校, 扬中市商务局),
+every body word of bodies.tsv (甘肃省政协, 中共修水县委, 黄南州人大常委会, 江西省委党校, 宜兴市商务局),
 recognised at match time rather than listed per region.
 
 A body needs its division written right before it (bare 市委, 省政府 are not named bodies); a chain
-of divisions belongs to the name (济南市历下区人民政府); a coordination names a second body of the same
-division (怀柔区委区政府 -> 怀柔区委, 怀柔区政府). A party committee followed by its post (南昌市委书记)
+of divisions belongs to the name (成都市武侯区人民政府); a coordination names a second body of the same
+division (武侯区委区政府 -> 武侯区委, 武侯区政府). A party committee followed by its post (南昌市委书记)
 is the post's qualifier, not a body named in the text, unless the text writes 中共 before it.
 """
 
@@ -54,7 +54,7 @@ def _find(ctx: Context, sid: int):
             continue
         start = place.start
         while start in starts and starts[start] < start and not _province(ctx, starts[start], start):
-            start = starts[start]          # a chain of divisions: 济南市历下区, but not 内蒙古 of 内蒙古X市政府
+            start = starts[start]          # a chain of divisions: 成都市武侯区, but not 内蒙古 of 内蒙古X市政府
         party = lex.trigger("party_prefix")
         lead = next((p for p in party if text.startswith(p, start - len(p))), "")
         start -= len(lead)
@@ -63,7 +63,7 @@ def _find(ctx: Context, sid: int):
         yield Span(start, m.end(), text[start:m.end()], "Organization", BODY_RULE, priority=BODY_PRIORITY, sid=sid)
         second = rx.match(text, m.end())
         if second is not None and second.group("level") and place.text.endswith(second.group("level")):
-            name = text[start:place.end] + second.group("body")   # 怀柔区委区政府 -> 怀柔区政府
+            name = text[start:place.end] + second.group("body")   # 武侯区委区政府 -> 武侯区政府
             yield Span(m.end(), second.end(), second.group(0), "Organization", BODY_RULE, priority=BODY_PRIORITY,
                        canonical=name, sid=sid)
 
@@ -78,7 +78,7 @@ def region_spans(ctx: Context, sid: int) -> list[Span]:
 
 def _province(ctx: Context, start: int, end: int) -> bool:
     """text[start:end] names a province-level division (or a country): a chain's head that a city's
-    body is not named with (内蒙古鄂尔多斯市政府 is 鄂尔多斯市政府 of 内蒙古)."""
+    body is not named with (内蒙古包头市政府 is 包头市政府 of 内蒙古)."""
     entry = ctx.lex.lookup(ctx.text[start:end])
     return entry is not None and entry.type == "Region" and entry.level in ("province", "country")
 

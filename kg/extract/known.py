@@ -43,8 +43,8 @@ def known_at(ctx: Context, sid: int, start: int, end: int) -> Span | None:
 def known_entry_of(ctx: Context, span: Span):
     """The list entry a kept company or school name stands for (None: not a list name): the entry
     of the same text that `known_spans` found, whatever rule kept the span, or for a company name
-    with a legal form that the list does not give (京东方科技集团有限公司), the entry of the name
-    without it (京东方科技集团), unless that is an ambiguous form."""
+    with a legal form that the list does not give (宁德时代新能源科技有限公司), the entry of the
+    name without it (宁德时代新能源科技), unless that is an ambiguous form."""
     if span.sid < 0 or span.type not in ("Enterprise", "Organization"):
         return None
     k = known_at(ctx, span.sid, span.start, span.end)
@@ -173,10 +173,10 @@ def _places_named(ctx: Context) -> set[str]:
 
 
 def known_head(ctx: Context, span: Span) -> Span | None:
-    """A listed company at the head of a longer name (京东方 of 京东方传感器研发制造总部, 华润 of
-    华润(清远清新)竹岭风电项目, 华大基因 after the place in 青岛华大基因研究院): the firm the project,
+    """A listed company at the head of a longer name (比亚迪 of 比亚迪新能源汽车研发总部, 华润 of
+    华润(韶关乳源)云岭风电项目, 迈瑞医疗 after the place in 武汉迈瑞医疗研究院): the firm the project,
     facility, unit or subsidiary is named after. Being the head of a name is context enough for an
-    ambiguous form (日立 of 日立解决方案技术服务中心)."""
+    ambiguous form (美的 of 美的智能家居体验中心)."""
     text, lex = ctx.text, ctx.lex
     starts = [span.start] + [g.end for g in ctx.gaz_spans(span.sid)   # or after a leading place
                              if g.start == span.start and g.type == "Region" and g.end < span.end]

@@ -92,7 +92,7 @@ def enumeration_spans(ctx: Context) -> Iterator[Span]:
 def item_list_spans(ctx: Context) -> Iterator[Span]:
     """Whole items of lists of projects or parks: `A、B、C等N个(重点)项目`, `项目分别是A、B…`,
     `A、B等4个X产业园`, and `投资N亿元的X`. An item keeps its inner 及/和 and brackets
-    (铠欣半导体材料研发及运营总部, 恒丰电子产业园(北区)); category and amount phrases are no items.
+    (嘉禾新材料研发及生产总部, 海川电子产业园(一期)); category and amount phrases are no items.
     The heads are found in one pass over the document, then read sentence by sentence."""
     text, lex = ctx.text, ctx.lex
     heads = ctx.affixes.enum_heads
@@ -206,7 +206,7 @@ def _item_lead(ctx: Context, sid: int, s: int, e: int) -> int:
     toks = tokens_in(ctx, sid, s, e - 2)
     dateline = ctx.lex.pattern("enum.item_dateline").search(ctx.text, s, e)
     if dateline:
-        s = dateline.end()  # 中新网汨罗4月8日电(记者X)A、B
+        s = dateline.end()  # 中新网临湘5月6日电(记者X)A、B
     for tok in toks:
         if (tok[2] in intro or tok[3] == "uj") and tok[0] >= s:
             s = tok[1]  # 包括|A, X运营的|A
@@ -365,7 +365,7 @@ def list_spans(ctx: Context) -> Iterator[Span]:
 
 
 def _zone_lists(ctx: Context) -> Iterator[Span]:
-    """A bare list with a zone in it (`中英创新产业园、中法工商创新基地、…相继落地`, `X服务中心、
+    """A bare list with a zone in it (`中德智造产业园、中韩创新合作基地、…相继落地`, `X服务中心、
     X综合保税区等获批`): its other items that end in a park word (园, 基地, 中心) and carry a
     name are zones too (the named parts and platforms of a zone)."""
     text = ctx.text

@@ -27,7 +27,7 @@ def settle_spans(ctx: Context, candidates: list[Span]) -> list[Span]:
 
 def company_core(ctx: Context, name: str) -> str | None:
     """The short name a company goes by: its full name without the legal form, the place and
-    the trade (兰州科近泰基新技术有限责任公司 -> 科近泰基, 百林科(兰州)新材料有限公司 -> 百林科)."""
+    the trade (兰州德晟源新技术有限责任公司 -> 德晟源, 禾润达(兰州)膜材料有限公司 -> 禾润达)."""
     core = ctx.lex.pattern("company.legal_form").sub("", name)
     if core == name:
         return None
@@ -67,12 +67,12 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 
 
 def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
-    """Names inside names: the division a body is named after (哈尔滨市政府 -> 哈尔滨市), the owner of
+    """Names inside names: the division a body is named after (西宁市政府 -> 西宁市), the owner of
     a project named `<company><industry|二期>`
-    (中农威特二期, 原子高科同位素项目), the industries a project or zone is named after, the
-    listed company a project, zone, body or unit is named after (京东方传感器研发制造总部 ->
-    京东方), and the company named in full inside a longer name (兰州新区科文旅集团数投公司 ->
-    兰州新区科文旅集团, 北汽福田股份有限公司长沙超级卡车工厂 -> 北汽福田股份有限公司), and the zones
+    (华峰药业二期, 中科星源同位素项目), the industries a project or zone is named after, the
+    listed company a project, zone, body or unit is named after (比亚迪新能源汽车研发总部 ->
+    比亚迪), and the company named in full inside a longer name (临港新区城投集团数科公司 ->
+    临港新区城投集团, 远航重工股份有限公司株洲智能工厂 -> 远航重工股份有限公司), and the zones
     inside the name of a body or zone."""
     firms = tuple({s.text for s in kept if s.type == "Enterprise" and not s.rule.startswith("nested.")})
     for span in kept:
@@ -92,8 +92,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
 
 
 def _body_regions(ctx: Context, span: Span) -> Iterator[Span]:
-    """The division a body is named after is named too (哈尔滨市政府 -> 哈尔滨市; 济南市历下区人民政府 ->
-    历下区, the innermost): the body's jurisdiction, where the body is (regions inside other names are
+    """The division a body is named after is named too (西宁市政府 -> 西宁市; 成都市武侯区人民政府 ->
+    武侯区, the innermost): the body's jurisdiction, where the body is (regions inside other names are
     not named)."""
     inside = [g for g in region_spans(ctx, span.sid) if span.start <= g.start and g.end <= span.end]
     if inside:
@@ -131,8 +131,8 @@ def _project_parts(ctx: Context, span: Span, firms: tuple = (), owned: bool = Fa
 
 def _firm_owned(ctx: Context, span: Span, firms: tuple, owner: Span | None) -> bool:
     """The project's name opens with a company: one the document names, a known one, a group or
-    legal form (上元集团精密机械制造园), or an owner name of three or more characters that no place
-    opens (原子高科同位素项目; not 铠欣 or 青岛速霸, brand-like prefixes)."""
+    legal form (宏远集团新能源电池制造园), or an owner name of three or more characters that no place
+    opens (中科星源同位素项目; not 恒睿 or 青岛海川, brand-like prefixes)."""
     gaz = ctx.gaz_spans(span.sid)
     if span.text.startswith(firms) or any(g.start == span.start and g.type == "Enterprise" for g in gaz):
         return True

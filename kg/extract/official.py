@@ -70,7 +70,7 @@ def rules(ctx: Context) -> TitleRules:
 # ---------------------------------------------------------------------------- extraction
 
 def official_spans(ctx: Context) -> Iterator[Span]:
-    """Person names next to post titles (`总经理张小奇说`, `习近平总书记`, `省长 任振鹤`,
+    """Person names next to post titles (`总经理王晓川说`, `习近平总书记`, `省长 林一舟`,
     `副主任A、B、C出席`), then the same names wherever else the document writes them."""
     names: dict[str, None] = {}
     for sid in range(len(ctx.doc.sentences)):

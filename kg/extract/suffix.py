@@ -90,8 +90,8 @@ def _firm_before_post(ctx: Context, sid: int, s: int) -> Span | None:
 
 
 def _zone_short_forms(ctx: Context, zones: list[Span]) -> Iterator[Span]:
-    """A zone named with its place or parent zone (郑州航空港实验区, 南京江北新区生物医药谷) is the
-    same zone where the document writes it without them (航空港实验区, 生物医药谷); resolution joins
+    """A zone named with its place or parent zone (临沂临港经济区, 合肥滨湖新区生命健康谷) is the
+    same zone where the document writes it without them (临港经济区, 生命健康谷); resolution joins
     the short form to the full name."""
     shorts: dict[str, str] = {}
     for z in zones:
@@ -111,8 +111,8 @@ def _zone_short_forms(ctx: Context, zones: list[Span]) -> Iterator[Span]:
 
 
 def zone_rest(lex, name: str) -> str:
-    """A zone's name without the places and the parent zone it opens with (江苏省扬中高新技术产业开发区
-    -> 扬中高新技术产业开发区, 鄂城区樊口街道宏泰产业园 -> 宏泰产业园, 南京江北新区生物医药谷 -> 生物医药谷)."""
+    """A zone's name without the places and the parent zone it opens with (浙江省临平高新技术产业开发区
+    -> 临平高新技术产业开发区, 江夏区金口街道星辰产业园 -> 星辰产业园, 合肥滨湖新区生命健康谷 -> 生命健康谷)."""
     rest = name
     for _ in range(3):
         m = lex.pattern("zone.place_lead").match(rest)
@@ -128,7 +128,7 @@ def zone_rest(lex, name: str) -> str:
 
 def named_rest(lex, rest: str, stem: str) -> bool:
     """A zone's name without its places still names it: four or more characters and a stem that
-    is no generic word and no industry (not 人工智能产业园 of 中关村西区人工智能产业园: a kind of park)."""
+    is no generic word and no industry (not 人工智能产业园 of 东湖南区人工智能产业园: a kind of park)."""
     tail = next((t for t in lex.words("industry_tail") if stem.endswith(t) and len(stem) > len(t)), "")
     return len(rest) >= 4 and len(stem) >= 2 and not generic_stem(lex, stem) and lex.lookup(stem) is None and (
         not tail or lex.lookup(stem[:-len(tail)]) is None)
@@ -195,7 +195,7 @@ LISTED_HEAD_REACH = 8   # how far left of a unit's name a listed company that op
 
 
 def _business_unit(ctx: Context, sid: int, start: int, s: int, e: int) -> Span | None:
-    """A company's unit (普华永道数字化转型运营中心, X股份有限公司长沙超级卡车工厂, X公司Y分公司): an
+    """A company's unit (比亚迪华南运营中心, X股份有限公司株洲智能工厂, X公司Y分公司): an
     Enterprise when the name opens with a listed company or holds a company named in full; else no
     name (政务服务中心, 智慧工厂)."""
     text = ctx.text
@@ -222,8 +222,8 @@ LEGAL_NAME_REACH = 3   # how many more characters a registered name may take in 
 
 
 def _legal_name_start(ctx: Context, sid: int, start: int) -> int:
-    """A registered company name (…有限公司) runs on over characters jieba reads as verbs (腾迈通用
-    of 投资方为腾迈通用航空科技有限公司) up to a function word or punctuation close before where the walk
+    """A registered company name (…有限公司) runs on over characters jieba reads as verbs (振飞通用
+    of 投资方为振飞通用航空服务有限公司) up to a function word or punctuation close before where the walk
     stopped; without one so close, where the walk stopped."""
     text = ctx.text
     lo = max(ctx.doc.sentences[sid].start, start - LEGAL_NAME_REACH - 1)
@@ -256,7 +256,7 @@ def _part_or_quoted(ctx: Context, sid: int, suffix: str, s: int, e: int, zones: 
 
 def _after_zone(ctx: Context, sid: int, start: int, s: int, zones: dict) -> int:
     """A name whose leftward walk stopped at the end of (or inside) a zone found just before it
-    goes on over the zone (中共赣江新区经开组团|工作委员会: 组团 is also a verb)."""
+    goes on over the zone (中共临港新区东区组团|工作委员会: 组团 is also a verb)."""
     for zone in zones.values():
         if zone.start < start <= zone.end <= s:
             return min(zone.start, ctx.extend_left(sid, zone.start))
@@ -275,7 +275,7 @@ def _into_token(ctx: Context, sid: int, start: int, s: int) -> int:
 
 def _over_conjunction(ctx: Context, sid: int, start: int) -> int:
     """`A生产线及B项目`: a project name goes on over 及/和/与 when a facility word ends the part
-    before it (第5.5代AM-OLED生产线及能源建设项目)."""
+    before it (年产10万吨电池材料生产线及码头建设项目)."""
     text = ctx.text
     conj = next((w for w in ctx.lex.words("conjunction") if text.endswith(w, 0, start)), None)
     if conj is None:
@@ -301,7 +301,7 @@ def _begins_with_place(ctx: Context, sid: int, pos: int) -> bool:
 
 def _zone_start(ctx: Context, sid: int, etype: str, start: int, s: int) -> int | None:
     """Where a zone or project name that ends at s really starts: after a glued honorary title
-    or another zone name when a place opens a new name (…合作示范区|广东自贸试验区); None when
+    or another zone name when a place opens a new name (…合作示范区|浙江自贸试验区); None when
     the name is a zone kind plus a generic word (…示范区|特色产业园, …产业园|园区): the name is
     the inner zone, found by its own suffix."""
     text = ctx.text
@@ -313,7 +313,7 @@ def _zone_start(ctx: Context, sid: int, etype: str, start: int, s: int) -> int |
     lo = max(ctx.doc.sentences[sid].start, start - 4)  # a title may end inside the stem (示范|基地X)
     title = max((m.end() for m in zone_words(ctx).honour_rx.finditer(text, lo, s)), default=-1)
     if title > start and s - title >= 2 and not generic_stem(ctx.lex, text[title:s]):
-        return title  # …清洁能源示范基地|隆基1GW…制造基地: a title before the name
+        return title  # …绿色能源示范基地|晶曜2GW…制造基地: a title before the name
     if etype == "Zone":
         for g in ctx.gaz_spans(sid):
             if start < g.start < s and g.type == "Region" and any(
@@ -335,7 +335,7 @@ def _zone_or_project(ctx: Context, sid: int, etype: str, start: int, s: int, e: 
     if lead and s - start - len(lead) >= 2:
         start += len(lead)
     if lex.pattern("suffix.honour").search(text[max(sent.start, start - 12):start]):
-        return None  # 获评国家新型工业化产业示范基地: a title, not a zone
+        return None  # 获评国家级新型工业化产业示范基地: a title, not a zone
     if etype == "Zone" and _aimed_title(ctx, sid, start, s, e):
         return None
     stem, name = text[start:s], text[start:e]
@@ -348,8 +348,8 @@ def _zone_or_project(ctx: Context, sid: int, etype: str, start: int, s: int, e: 
 
 def _aimed_title(ctx: Context, sid: int, start: int, s: int, e: int) -> bool:
     """A title kind (示范区, 试验区, 先行区) that a place is to become (打造X全面合作示范区) or that
-    is written before a zone's name (X示范区|广东自贸试验区): a title, not a zone. A title named
-    by its place alone (济源示范区) is a zone."""
+    is written before a zone's name (X示范区|浙江自贸试验区): a title, not a zone. A title named
+    by its place alone (洛阳示范区) is a zone."""
     text = ctx.text
     if not text.endswith(zone_words(ctx).honours, s, e) or e - s not in {len(w) for w in zone_words(ctx).honours}:
         return False
@@ -448,8 +448,8 @@ def _weak_suffix_fits(ctx: Context, sid: int, s: int, stem: str) -> bool:
 
 
 def zones_inside(ctx: Context, span: Span) -> Iterator[Span]:
-    """Zones named inside a kept name: the zone of a zone's own body (济源示范区|管委会, 中共南昌临空
-    经济区|工作委员会) and the zone a named part belongs to (哈新区|平房片区)."""
+    """Zones named inside a kept name: the zone of a zone's own body (洛阳示范区|管委会, 中共西宁空港
+    经济区|工作委员会) and the zone a named part belongs to (兰州新区|秦川片区)."""
     text, lex = ctx.text, ctx.lex
     if span.type == "Organization":
         body = next((w for w in lex.words("zone_body") if span.text.endswith(w)), None)
@@ -491,8 +491,8 @@ def project_name(ctx: Context, sid: int, start: int, s: int) -> bool:
 
 def project_category(ctx: Context, sid: int, s: int, e: int, industries: bool = False) -> bool:
     """A phrase that counts or sorts projects rather than naming one: places, years, batches,
-    amounts and category words only (2017年第二批重点, 201亿元, 武汉市招商引资暨重大); with
-    `industries`, industry words too (the 工程机械配套 of 5个工程机械配套项目)."""
+    amounts and category words only (2024年第三批重点, 86亿元, 长沙市招商引资暨重点); with
+    `industries`, industry words too (the 新能源装备 of 5个新能源装备项目)."""
     lex, text = ctx.lex, ctx.text
     if s == e:
         return True
@@ -502,7 +502,7 @@ def project_category(ctx: Context, sid: int, s: int, e: int, industries: bool = 
             pos = g.end
     kinds = _inner_kinds(ctx, pos, e)
     if kinds and _name_gap(ctx, sid, pos, kinds[-1][0]) and lex.pattern("project.batch_lead").match(text, kinds[-1][1], e):
-        pos = kinds[-1][1]  # a zone's name opening a batch (郑州航空港实验区|2017年第二批)
+        pos = kinds[-1][1]  # a zone's name opening a batch (临沂临港经济区|2024年第三批)
     m = lex.pattern("project.batch_lead").match(text, pos, e)
     if m:
         pos = m.end()

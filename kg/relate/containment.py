@@ -26,7 +26,7 @@ def bodies(rc: RelContext) -> Iterator[Fact]:
         place = _jurisdiction(rc, name, places, rest_ok)
         m = bare.fullmatch(name) if place is None else None
         if place is None and m is None and rest_ok.search(name) and key in written_after:
-            place = written_after[key]  # 内蒙古|鄂尔多斯市政府: the region written before the body
+            place = written_after[key]  # 内蒙古|包头市政府: the region written before the body
         if place is not None:
             if place != key:
                 yield rc.fact(key, "locatedIn", place, rule, rc.first_sid(key))
@@ -117,7 +117,7 @@ def stated(rc: RelContext) -> Iterator[Fact]:
 
 
 def _zone_prefix(rc: RelContext) -> Iterator[Fact]:
-    """A zone whose name starts with another zone's name is part of it (长沙经开区汨罗飞地园); so is a
+    """A zone whose name starts with another zone's name is part of it (长兴经开区安吉飞地园); so is a
     project named so, in a text without a focal zone (the focus rule names those otherwise)."""
     lex = rc.ctx.lex
     refs = set(lex.trigger("zone_ref"))
@@ -134,7 +134,7 @@ def _zone_prefix(rc: RelContext) -> Iterator[Fact]:
 
 
 def _brackets(rc: RelContext) -> Iterator[Fact]:
-    """`P(Q)` with P and Q zones: P lies in Q (湖南X产业园(长沙经开区汨罗飞地园))."""
+    """`P(Q)` with P and Q zones: P lies in Q (浙江X产业园(长兴经开区安吉飞地园))."""
     text = rc.ctx.text
     for sid, spans in sorted(rc.by_sid.items()):
         zones = [s for s in spans if s.type == "Zone"]
@@ -221,7 +221,7 @@ def _settled_in_topic(rc: RelContext) -> Iterator[Fact]:
 
 
 def _region_chains(rc: RelContext) -> Iterator[Fact]:
-    """A zone written right after the regions it lies in (鄂城区樊口街道宏泰产业园): it lies in each."""
+    """A zone written right after the regions it lies in (江夏区金口街道星辰产业园): it lies in each."""
     for sid, spans in sorted(rc.by_sid.items()):
         ends = {}
         for s in spans:
@@ -238,8 +238,8 @@ def _region_chains(rc: RelContext) -> Iterator[Fact]:
 
 
 def _region_firms(rc: RelContext) -> Iterator[Fact]:
-    """`A、B等香港知名品牌企业`: the listed firms lie in that region. In a text without a focal zone, a
-    firm whose legal name opens with a region the text names (X省机场管理集团有限公司) lies there."""
+    """`A、B等香港本土品牌企业`: the listed firms lie in that region. In a text without a focal zone, a
+    firm whose legal name opens with a region the text names (X省港航集团有限公司) lies there."""
     lex, text = rc.ctx.lex, rc.ctx.text
     head, rule = lex.pattern("located.region_firms"), lex.rule("located.region_firms")
     etc = lex.words("enum_etc")

@@ -226,7 +226,7 @@ def listed(rc: RelContext, spans: list[Span], pos: int, leftwards: bool) -> list
 
 
 def chain_end(places: list[Span], at: int) -> Span | None:
-    """The last of the places that follow each other from position at (鄂城区|樊口街道|宏泰产业园)."""
+    """The last of the places that follow each other from position at (江夏区|金口街道|星辰产业园)."""
     last = None
     for p in places:
         if p.start < at:

@@ -150,7 +150,7 @@ def _named_zones(rc: RelContext) -> Iterator[Fact]:
 
 
 def _list_heads(rc: RelContext) -> Iterator[Fact]:
-    """`A、B、C等4个人工智能特色产业园`: each listed zone develops the industry of the head."""
+    """`A、B、C等4个人工智能主题产业园`: each listed zone develops the industry of the head."""
     lex, text = rc.ctx.lex, rc.ctx.text
     count, head = lex.pattern("industry.list_count"), lex.pattern("industry.list_head")
     for sid, spans in sorted(rc.by_sid.items()):
@@ -167,9 +167,9 @@ def _list_heads(rc: RelContext) -> Iterator[Fact]:
 
 
 def in_industry(rc: RelContext) -> Iterator[Fact]:
-    """An enterprise works in the industries of its own short name (北大软件, X汽车部件(长沙)有限公司;
+    """An enterprise works in the industries of its own short name (北大软件, X汽车部件(株洲)有限公司;
     not the registered scope word before a legal form, X新材料有限公司), of the name of its project
-    or unit (原子高科同位素项目, X家电全球研发中心), of a project it invests in (`P…,投资方为E`), of
+    or unit (中科星源同位素项目, X家电全球研发中心), of a project it invests in (`P…,投资方为E`), of
     an industry-qualified list (`A、B等新能源企业`), of a sentence about it in a text about a
     region, or of a short sentence that lists it with them."""
     ents = rc.keys("Enterprise")

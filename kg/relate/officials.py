@@ -160,7 +160,7 @@ def _zone_post(lex, text: str, post) -> bool:
 
 def _body_before(rc: RelContext, places: "Places", sid: int, spans: list, post) -> tuple[str, object]:
     """What is named right before a post: ("entity", span) when a known name ends there (or
-    inside the body words the post starts with: 海南州人大常委会|副主任; or one character into
+    inside the body words the post starts with: 西宁市人大常委会|副主任; or one character into
     it: 合肥市|委书记); ("unknown", None) when another noun does (统战部部长 of an unknown
     统战部); ("none", None) when the post starts the clause or follows a verb or particle."""
     text, lex = rc.ctx.text, rc.ctx.lex
@@ -359,7 +359,7 @@ class Places:
 
     def region_prefix(self, name: str) -> tuple:
         """(the innermost of the lexicon regions a name starts with, after a national prefix such
-        as 中共: 内蒙古鄂尔多斯市政府 -> 鄂尔多斯市; the rest of the name), or (None, name)."""
+        as 中共: 内蒙古包头市政府 -> 包头市; the rest of the name), or (None, name)."""
         lex = self.rc.ctx.lex
         for p in ("", *lex.words("national_prefix")):
             if not name.startswith(p):

@@ -58,7 +58,7 @@ def join_short_names(entities: dict, complete: tuple[str, ...]) -> dict:
 
 def _nested_only(entity) -> bool:
     """A company named only inside longer names (the parent group of a subsidiary, the owner of a
-    project: 华电 of 华电新疆发电有限公司, 博世 of 博世汽车部件(长沙)有限公司) is a name of its own, not
+    project: 华能 of 华能青海发电有限公司, 博世 of 博世汽车部件(株洲)有限公司) is a name of its own, not
     the short form of a longer name that begins with it, unless that name only adds a legal form or
     a group word (山河智能 of 山河智能集团). (The list rule, which also knows a listed company inside a
     name, says nothing about where it stands.)"""

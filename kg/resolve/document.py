@@ -2,7 +2,7 @@
 
 Within a document: the focal zone (the zone the text is about) absorbs `新区`/`我区`/`高新区`;
 `新区X` names are expanded with the focal zone's name; short forms join the full name the
-document gives (科近泰基 -> 兰州科近泰基新技术有限责任公司). Across documents: same type and
+document gives (德晟源 -> 兰州德晟源新技术有限责任公司). Across documents: same type and
 same folded name -> one node; a short form that is part of exactly one full name elsewhere joins it.
 """
 
@@ -229,8 +229,8 @@ class DocResolver:
         return remap
 
     def _short_form_remap(self, full_by_label: dict[str, set[str]]) -> dict:
-        """Short forms -> the one full name of the same type the same document gives (科近泰基 ->
-        兰州科近泰基新技术有限责任公司, 长沙经开区 -> 长沙经济技术开发区, X集团 -> X集团有限公司)."""
+        """Short forms -> the one full name of the same type the same document gives (德晟源 ->
+        兰州德晟源新技术有限责任公司, 长沙经开区 -> 长沙经济技术开发区, X集团 -> X集团有限公司)."""
         remap = {}
         joins = tuple(w for w, flags in self.lex.trigger("legal_form").items() if "joins" in flags.split("|"))
         strong = tuple(suf for suf, _, is_strong, _ in self.lex.suffixes if is_strong)
@@ -269,13 +269,13 @@ class DocResolver:
             own = listed is not None or (etype, short) in self.heads
             if (own and (etype, short) not in self.standalone and longer[0][len(short):] not in strong
                     and (listed is None or self.registered.get((etype, longer[0])) != listed)):
-                return None  # a listed company named only inside another's name is its own (华电 of 华电新疆发电有限公司)
+                return None  # a listed company named only inside another's name is its own (华能 of 华能青海发电有限公司)
             return longer[0]
         return None
 
     def _registered_remap(self, remap: dict) -> None:
-        """Names of one listed company or school (京东方科技集团有限公司, 京东方科技集团股份有限公司,
-        京东方) are one entity, named by the registered name when the text gives it, else by the
+        """Names of one listed company or school (宁德时代新能源科技有限公司,
+        宁德时代新能源科技股份有限公司, 宁德时代) are one entity, named by the registered name when the text gives it, else by the
         longest form the text gives."""
         groups: dict[tuple[str, str], list[str]] = {}
         for (etype, name), registered in sorted(self.registered.items()):
@@ -342,8 +342,8 @@ class DocResolver:
                     self.entities[key].rules.add(f"{KNOWN_RULE}.{s.type.lower()}")
 
     def _zone_forms(self, name: str) -> set[str]:
-        """The zone's name without the places it opens with (鄂城区樊口街道宏泰产业园 -> 宏泰产业园,
-        江苏省扬中高新技术产业开发区 -> 扬中高新技术产业开发区): another name of the same zone."""
+        """The zone's name without the places it opens with (江夏区金口街道星辰产业园 -> 星辰产业园,
+        浙江省临平高新技术产业开发区 -> 临平高新技术产业开发区): another name of the same zone."""
         from ..extract.suffix import named_rest, zone_rest
 
         rest = zone_rest(self.lex, name)
@@ -405,8 +405,8 @@ def lead_event_regions(doc: Document, spans: list[Span], lex: Lexicon) -> list[S
 
 
 def _abbreviates(short: str, full: str) -> bool:
-    """`科近泰基` in `兰州科近泰基新技术有限责任公司`; `天津工业生物所` a subsequence of
-    `中国科学院天津工业生物技术研究所` sharing its last character."""
+    """`德晟源` in `兰州德晟源新技术有限责任公司`; `青岛海洋生物所` a subsequence of
+    `中国科学院青岛海洋生物技术研究所` sharing its last character."""
     if short in full:
         return True
     if len(short) < 3 or short[-1] != full[-1]:

@@ -14,6 +14,7 @@ from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
 from .suffix import zones_inside
 
+FIRM_TRADE_RULE = "nested.firm_trade"   # an industry read from a company's name (甲乙软件 -> 软件)
 
 
 def settle_spans(ctx: Context, candidates: list[Span]) -> list[Span]:
@@ -86,6 +87,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             yield head
         if span.type == "Project":
             yield from _project_parts(ctx, span, firms, owned=head is not None)
+        if span.type == "Enterprise":
+            yield from _firm_trade(ctx, span)
         yield from _group_of(ctx, span)
         if span.type in ("Organization", "Zone"):
             yield from zones_inside(ctx, span)
@@ -127,6 +130,18 @@ def _project_parts(ctx: Context, span: Span, firms: tuple = (), owned: bool = Fa
     owner = None if owned else _project_owner(ctx, span, inds)
     if owner is not None:
         yield owner
+
+
+def _firm_trade(ctx: Context, span: Span) -> Iterator[Span]:
+    """The industry a company's name gives after its brand: the last word of a short name (甲乙软件,
+    丙丁新能源) or the trade before a bracketed place (X汽车部件(长沙)有限公司); not the registered
+    scope word before a legal form (X新材料有限公司), a whole name, or a word that opens it."""
+    inds = [g for g in ctx.gaz_spans(span.sid) if g.type == "Industry" and span.start < g.start and g.end <= span.end]
+    if not inds:
+        return
+    g = max(inds, key=lambda g: (g.end, g.end - g.start))
+    if g.start - span.start >= 2 and (g.end == span.end or ctx.lex.pattern("industry.trade_bracket").match(ctx.text, g.end)):
+        yield Span(g.start, g.end, g.text, "Industry", FIRM_TRADE_RULE, g.priority, g.canonical, span.sid)
 
 
 def _firm_owned(ctx: Context, span: Span, firms: tuple, owner: Span | None) -> bool:

@@ -191,16 +191,27 @@ def _owner_end(ctx: Context, span: Span, inds: list[Span]) -> int | None:
 
 def _owner_like(ctx: Context, span: Span, end: int, places: list[Span]) -> bool:
     """An owner has Han characters (not CIDM), does not open or end with a generic modifier (重点续建,
-    X产业), and is not a place plus ordinary words (甲市河豚: a product of the place)."""
+    X产业), and is not a place: a county's short form, a place plus an industry word, or a place
+    plus ordinary words (甲市河豚: a product of the place)."""
     owner = ctx.text[span.start:end]
     if not any("\u4e00" <= c <= "\u9fff" for c in owner):
         return False
     toks = [t for t in ctx.tokens(span.sid) if span.start <= t[0] < end]
     if toks and any(len(t[2]) >= 2 and t[2] in ctx.lex.generic_modifiers for t in (toks[0], toks[-1])):
         return False   # 重点续建, 甲乙产业
+    known = ctx.lex.known_entry(owner)
+    if known is not None and known.type == "Region":
+        return False   # a county's short form (甲山智慧物流园: the county's park)
     place = next((g.end for g in places if g.start == span.start and g.type == "Region" and g.end < end), None)
+    if place is not None and _is_industry(ctx.lex, ctx.text[place:end]):
+        return False   # a place and a trade (乙国冷链仓储物流): what the place's project does
     rest = [t for t in toks if place is not None and t[0] >= place]
     return not rest or any(t[3] in PROPER_POS and t[3] != "ns" for t in rest)
+
+
+def _is_industry(lex, word: str) -> bool:
+    entry = lex.lookup(word)
+    return entry is not None and entry.type == "Industry"
 
 
 def _group_of(ctx: Context, span: Span) -> Iterator[Span]:

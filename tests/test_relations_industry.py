@@ -182,3 +182,15 @@ def test_the_industry_that_closes_a_list_of_its_kinds_is_an_industry():
     assert "大宗商品贸易" in {e.name for e in result.entities.values() if e.type == "Industry"}
     plain = run("记者参观了展厅、车间等智能制造场景。")
     assert not [e for e in plain.entities.values() if e.type == "Industry"]
+
+
+def test_a_firm_whose_manager_speaks_about_its_plans_keeps_the_industry_of_the_sentence(tmp_path):
+    text = ("南湖人工智能产业园再创佳绩。星河光电科技有限公司总经理王明说,公司将发展人工智能业务。"
+            "南湖人工智能产业园发展人工智能。")
+    got = pairs(facts(text, "inIndustry", tmp_path, PARKS))
+    assert ("星河光电科技有限公司", "人工智能") in got   # one person: not an attendance list
+
+
+def test_one_firm_that_builds_an_industry_park_is_in_its_industry(tmp_path):
+    text = "南湖人工智能产业园再创佳绩。星河光电科技有限公司将加快建设新材料产业园。南湖人工智能产业园发展人工智能。"
+    assert ("星河光电科技有限公司", "新材料") in pairs(facts(text, "inIndustry", tmp_path, PARKS))

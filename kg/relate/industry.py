@@ -267,16 +267,12 @@ def _firm_sentences(rc: RelContext) -> Iterator[Fact]:
 def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:
     """Enterprises named in an explicit `等企业` enumeration or by their full name, next to at most
     three industries (or before 专注于/从事 and the industries after it); bare lists of places
-    visited say nothing about sectors, nor does a firm named as a person's employer (X公司副总裁Y
-    出席…) or an industry word inside another name or before a park noun (the firms of a
-    人工智能特色产业园 are not thereby in 人工智能)."""
+    visited say nothing about sectors, nor does a firm named as the employer of one of several
+    people (X公司副总裁Y、Z公司总经理W出席…: an attendance list), nor an industry word inside
+    another name, nor, for several firms, one before a park noun (the tenants of a 人工智能特色产业园
+    are not thereby in 人工智能; one firm building a 新材料产业园 is)."""
     sent = rc.doc.sentences[sid]
-    employers = {f.object for f in rc.facts("facts.servesIn") if f.sent_start == sent.start}
-    e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))
-               and rc.res.key_of(s) not in employers]
-    park = rc.ctx.lex.pattern("industry.list_head")
-    i_spans = [s for s in spans if s.type == "Industry" and not _named_inside(s, spans)
-               and not park.match(rc.ctx.text, s.end)]
+    e_spans, i_spans = _sentence_pairs(rc, sent, spans)
     if not e_spans or not i_spans:
         return
     key = rc.res.key_of
@@ -295,6 +291,19 @@ def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:
     for e in e_spans:
         for i in i_spans:
             yield rc.fact(key(e), "inIndustry", key(i), "rel.inIndustry.sentence", sid)
+
+
+def _sentence_pairs(rc: RelContext, sent, spans: list) -> tuple[list, list]:
+    """The firms and the industries `_same_sentence` may pair: not the employers of several people,
+    not industry words inside other names, nor (for several firms) an industry park's theme."""
+    serving = [f for f in rc.facts("facts.servesIn") if f.sent_start == sent.start]
+    employers = {f.object for f in serving} if len({f.subject for f in serving}) >= 2 else set()
+    e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))
+               and rc.res.key_of(s) not in employers]
+    park = rc.ctx.lex.pattern("industry.list_head") if len(e_spans) >= 2 else None   # tenants, not a builder
+    i_spans = [s for s in spans if s.type == "Industry" and not _named_inside(s, spans)
+               and not (park and park.match(rc.ctx.text, s.end))]
+    return e_spans, i_spans
 
 
 def _named_inside(s, spans: list) -> bool:

@@ -4,7 +4,7 @@ the extractors may not find yet."""
 
 from __future__ import annotations
 
-from relhelp import pairs, relation as facts
+from relhelp import pairs, relation as facts, run
 
 
 PARKS = "东湖人工智能产业集聚区\tZone\t\n南湖人工智能产业园\tZone\t\n北湖人工智能产业园\tZone\t\n西湖科技园\tZone\t"
@@ -124,3 +124,73 @@ def test_a_firm_with_an_industry_technology_works_in_it(tmp_path):
     got = facts("西咸新区加快发展。天声科技智能语音技术再获大奖。西咸新区再创佳绩。", "inIndustry", tmp_path,
                 "天声科技\tEnterprise\t\n智能语音\tIndustry\t")
     assert ("天声科技", "智能语音", "rel.inIndustry.product") in got
+
+
+def test_the_trade_word_that_ends_a_short_firm_name_is_the_firms_industry():
+    got = facts("甲市召开民营企业座谈会,星河软件、云帆汽车等企业负责人参加座谈。", "inIndustry")
+    assert ("星河软件", "软件和信息服务", "rel.inIndustry.name") in got
+    assert ("云帆汽车", "汽车", "rel.inIndustry.name") in got
+
+
+def test_a_trade_before_a_bracketed_place_counts_but_not_a_scope_word_before_the_legal_form():
+    result = run("会上,宏达汽车部件(苏州)有限公司、百禾(杭州)新材料有限公司获表彰。")
+    names = {e.name for e in result.entities.values() if e.type == "Industry"}
+    assert "汽车部件" in names and "新材料" not in names
+    got = {(result.entities[f.subject].name, result.entities[f.object].name)
+           for f in result.facts if f.predicate == "inIndustry"}
+    assert got == {("宏达汽车部件(苏州)有限公司", "汽车部件")}
+
+
+def test_an_industry_read_from_a_firms_name_is_not_the_areas(tmp_path):
+    got = pairs(facts("南湖人工智能产业园发展人工智能。星河软件、云帆汽车等企业已入驻南湖人工智能产业园。",
+                      "developsIndustry", tmp_path, PARKS))
+    assert ("南湖人工智能产业园", "人工智能") in got
+    assert not {o for _, o in got} & {"软件和信息服务", "汽车"}
+
+
+def test_a_park_named_after_a_long_industry_word_does_not_also_develop_its_first_part(tmp_path):
+    text = "江南生物医药谷聚焦生物医药产业,已引进青禾生物、蓝海生物等企业。江南生物医药谷再创佳绩。"
+    got = pairs(facts(text, "developsIndustry", tmp_path, "江南生物医药谷\tZone\t"))
+    assert ("江南生物医药谷", "生物医药") in got and ("江南生物医药谷", "生物") not in got
+
+
+def test_firms_named_as_the_employers_of_attendees_take_no_industry_of_the_sentence():
+    text = "开工仪式上,华星光伏科技股份有限公司副总裁王明、绿源储能有限公司总经理李强出席,共谋清洁能源产业发展。"
+    assert not facts(text, "inIndustry")
+    listed = facts("华星光伏科技股份有限公司、绿源储能有限公司等企业共谋清洁能源产业发展。", "inIndustry")
+    assert ("绿源储能有限公司", "清洁能源", "rel.inIndustry.sentence") in listed   # the rule itself still works
+
+
+def test_firms_that_move_into_an_industry_themed_park_are_not_thereby_in_that_industry(tmp_path):
+    lexicon = "南湖人工智能产业园\tZone\t"
+    got = pairs(facts("星河软件、云帆数据等20余家科技企业已入驻这个人工智能特色产业园。", "inIndustry"))
+    assert ("云帆数据", "人工智能") not in got and ("星河软件", "人工智能") not in got
+    stated = pairs(facts("星河软件、云帆数据等科技企业专注于人工智能。", "inIndustry", tmp_path, lexicon))
+    assert ("云帆数据", "人工智能") in stated
+
+
+def test_a_firm_followed_by_an_industry_and_a_product_word_works_in_it(tmp_path):
+    text = "东区着力发展智能语音产业。星河集团智能语音技术国内领先。"
+    got = facts(text, "inIndustry", tmp_path, "星河集团\tEnterprise\t")
+    assert ("星河集团", "智能语音", "rel.inIndustry.product") in got
+    other = facts("东区着力发展智能语音产业。星河集团智能语音大会如期举办。", "inIndustry", tmp_path, "星河集团\tEnterprise\t")
+    assert ("星河集团", "智能语音") not in pairs(other)   # a conference, not a product
+
+
+def test_the_industry_that_closes_a_list_of_its_kinds_is_an_industry():
+    result = run("该项目主要从事钢铁、有色金属、煤炭等大宗商品贸易。")
+    assert "大宗商品贸易" in {e.name for e in result.entities.values() if e.type == "Industry"}
+    plain = run("记者参观了展厅、车间等智能制造场景。")
+    assert not [e for e in plain.entities.values() if e.type == "Industry"]
+
+
+def test_a_firm_whose_manager_speaks_about_its_plans_keeps_the_industry_of_the_sentence(tmp_path):
+    text = ("南湖人工智能产业园再创佳绩。星河光电科技有限公司总经理王明说,公司将发展人工智能业务。"
+            "南湖人工智能产业园发展人工智能。")
+    got = pairs(facts(text, "inIndustry", tmp_path, PARKS))
+    assert ("星河光电科技有限公司", "人工智能") in got   # one person: not an attendance list
+
+
+def test_one_firm_that_builds_an_industry_park_is_in_its_industry(tmp_path):
+    text = "南湖人工智能产业园再创佳绩。星河光电科技有限公司将加快建设新材料产业园。南湖人工智能产业园发展人工智能。"
+    assert ("星河光电科技有限公司", "新材料") in pairs(facts(text, "inIndustry", tmp_path, PARKS))

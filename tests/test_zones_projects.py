@@ -208,3 +208,14 @@ def test_zones_named_like_titles_stay_zones(text, zone):
 def test_buildings_named_after_a_zone_in_a_list_are_zones():
     text = "它由城发集团运营的中关村智能大厦、中关村科创中心构成。"
     assert {"中关村智能大厦", "中关村科创中心"} <= names(text, "Zone")
+
+
+# ---------------------------------------------------------------------------- owners of projects
+
+
+def test_a_project_names_owner_is_no_place_and_no_capacity():
+    text = "沙洋智慧物流数字产业园、星河光电二期、越南冷链仓储物流、年产5万吨新型建材板材等4个项目集中签约。"
+    firms = names(text, "Enterprise")
+    assert "星河光电" in firms                      # a brand before the phase is the owner
+    assert not firms & {"沙洋", "越南冷链", "年产"}   # a county's short form, a place and a trade, a capacity
+    assert {"沙洋智慧物流数字产业园", "越南冷链仓储物流"} <= names(text, "Project")

@@ -40,6 +40,8 @@ def industry_context(ctx: Context, sid: int, span: Span) -> str:
     behind = text[span.end:min(clause_e, span.end + 6)]
     if ctx.affixes.develop_rx.search(before) or ctx.affixes.develop_after_rx.match(behind):
         return "trigger"
+    if text[span.start - 1:span.start] in lex.words("enum_etc") and _list_verdict(ctx, sid, clause_s, span.start - 1):
+        return "list"   # the industry that heads a list of its kinds (A、B等大宗商品贸易)
     if (text[span.start - 1:span.start] == "、" or after[:1] == "、") and not glued and (
             after[:1] in ctx.affixes.industry_list_next or after.startswith(lex.words("industry_after"))):
         return _list_verdict(ctx, sid, clause_s, clause_e)

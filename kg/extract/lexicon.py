@@ -315,7 +315,7 @@ PATTERN_IDS = frozenset((
     "focal_zone.region_lead", "located.own_project", "located.apposition", "located.inside_ref", "located.settle",
     "located.region_firms", "located.visit_object", "located.firm_region",
     "located.zone_body", "industry.purpose", "industry.home_ref", "industry.list_count", "industry.list_head",
-    "industry.scope_slot", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
+    "industry.scope_slot", "industry.trade_bracket", "industry.investor", "industry.firm_head", "coop.respectively", "coop.title",
     "located.county_tail", "located.local_firms", "focal_zone.breadcrumb",
     "industry.product", "located.venue_hint", "located.settle_hint", "located.section_mark", "located.colon_lead",
     "located.heading", "located.build_object", "coop.company_ref",

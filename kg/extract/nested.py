@@ -14,6 +14,7 @@ from .known import known_head, known_spans
 from .stems import entry_free, generic_stem, strong_stem
 from .suffix import zones_inside
 
+FIRM_TRADE_RULE = "nested.firm_trade"   # an industry read from a company's name (甲乙软件 -> 软件)
 
 
 def settle_spans(ctx: Context, candidates: list[Span]) -> list[Span]:
@@ -86,6 +87,8 @@ def nested_spans(ctx: Context, kept: list[Span]) -> Iterator[Span]:
             yield head
         if span.type == "Project":
             yield from _project_parts(ctx, span, firms, owned=head is not None)
+        if span.type == "Enterprise":
+            yield from _firm_trade(ctx, span)
         yield from _group_of(ctx, span)
         if span.type in ("Organization", "Zone"):
             yield from zones_inside(ctx, span)
@@ -127,6 +130,18 @@ def _project_parts(ctx: Context, span: Span, firms: tuple = (), owned: bool = Fa
     owner = None if owned else _project_owner(ctx, span, inds)
     if owner is not None:
         yield owner
+
+
+def _firm_trade(ctx: Context, span: Span) -> Iterator[Span]:
+    """The industry a company's name gives after its brand: the last word of a short name (甲乙软件,
+    丙丁新能源) or the trade before a bracketed place (X汽车部件(长沙)有限公司); not the registered
+    scope word before a legal form (X新材料有限公司), a whole name, or a word that opens it."""
+    inds = [g for g in ctx.gaz_spans(span.sid) if g.type == "Industry" and span.start < g.start and g.end <= span.end]
+    if not inds:
+        return
+    g = max(inds, key=lambda g: (g.end, g.end - g.start))
+    if g.start - span.start >= 2 and (g.end == span.end or ctx.lex.pattern("industry.trade_bracket").match(ctx.text, g.end)):
+        yield Span(g.start, g.end, g.text, "Industry", FIRM_TRADE_RULE, g.priority, g.canonical, span.sid)
 
 
 def _firm_owned(ctx: Context, span: Span, firms: tuple, owner: Span | None) -> bool:
@@ -176,16 +191,27 @@ def _owner_end(ctx: Context, span: Span, inds: list[Span]) -> int | None:
 
 def _owner_like(ctx: Context, span: Span, end: int, places: list[Span]) -> bool:
     """An owner has Han characters (not CIDM), does not open or end with a generic modifier (重点续建,
-    X产业), and is not a place plus ordinary words (甲市河豚: a product of the place)."""
+    X产业), and is not a place: a county's short form, a place plus an industry word, or a place
+    plus ordinary words (甲市河豚: a product of the place)."""
     owner = ctx.text[span.start:end]
     if not any("\u4e00" <= c <= "\u9fff" for c in owner):
         return False
     toks = [t for t in ctx.tokens(span.sid) if span.start <= t[0] < end]
     if toks and any(len(t[2]) >= 2 and t[2] in ctx.lex.generic_modifiers for t in (toks[0], toks[-1])):
         return False   # 重点续建, 甲乙产业
+    known = ctx.lex.known_entry(owner)
+    if known is not None and known.type == "Region":
+        return False   # a county's short form (甲山智慧物流园: the county's park)
     place = next((g.end for g in places if g.start == span.start and g.type == "Region" and g.end < end), None)
+    if place is not None and _is_industry(ctx.lex, ctx.text[place:end]):
+        return False   # a place and a trade (乙国冷链仓储物流): what the place's project does
     rest = [t for t in toks if place is not None and t[0] >= place]
     return not rest or any(t[3] in PROPER_POS and t[3] != "ns" for t in rest)
+
+
+def _is_industry(lex, word: str) -> bool:
+    entry = lex.lookup(word)
+    return entry is not None and entry.type == "Industry"
 
 
 def _group_of(ctx: Context, span: Span) -> Iterator[Span]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..extract.context import clause_start
+from ..extract.nested import FIRM_TRADE_RULE
 from ..model import Fact
 from .context import PLACES, RelContext, listed_before
 from .scope import scopes
@@ -20,7 +21,7 @@ def develops(rc: RelContext) -> Iterator[Fact]:
     default: set = set()
     for sid, spans in sorted(rc.by_sid.items()):
         for s in spans:
-            if s.type != "Industry":
+            if s.type != "Industry" or s.rule == FIRM_TRADE_RULE:   # a firm's trade, not the area's
                 continue
             ikey = rc.res.key_of(s)
             found = _attribute(rc, sid, s)
@@ -138,14 +139,16 @@ def _stated_area(rc: RelContext, sid: int, s):
 
 def _named_zones(rc: RelContext) -> Iterator[Fact]:
     """A zone named after an industry (大数据产业园) develops it (not one named only inside a
-    project's name)."""
+    project's name); of nested industry words only the longest."""
     nested = rc.only_inside_projects(("Zone",))
-    industries = rc.keys("Industry")
+    industries = [(k, rc.entities[k].name) for k in rc.keys("Industry")]
     for zkey in rc.keys("Zone"):
         zname = rc.entities[zkey].name
-        for ikey in industries:
-            iname = rc.entities[ikey].name
-            if zkey != rc.focal_zone and zkey not in nested and len(iname) >= 2 and iname in zname:
+        if zkey == rc.focal_zone or zkey in nested:
+            continue
+        named = [(k, n) for k, n in industries if len(n) >= 2 and n in zname]
+        for ikey, iname in named:   # the longest word only (X生物医药谷: 生物医药, not also 生物)
+            if not any(iname in other and iname != other for _, other in named):
                 yield rc.fact(zkey, "developsIndustry", ikey, "rel.developsIndustry.name", rc.first_sid(zkey))
 
 
@@ -199,14 +202,17 @@ def in_industry(rc: RelContext) -> Iterator[Fact]:
 
 
 def _products(rc: RelContext) -> Iterator[Fact]:
-    """`E<industry>技术/产品/业务` (X智能语音技术): the firm works in that industry."""
+    """`E<industry>技术/产品/业务` (X智能语音技术): the firm works in that industry, also where the
+    industry word there is not a mention of its own (an industry the document names elsewhere)."""
     text, pattern = rc.ctx.text, rc.ctx.lex.pattern("industry.product")
+    forms = sorted(((f, k) for k in rc.keys("Industry") for f in rc.forms(k)), key=lambda x: -len(x[0]))
     for sid, spans in sorted(rc.by_sid.items()):
-        starts = {s.start: s for s in spans if s.type == "Industry"}
         for e in spans:
-            ind = starts.get(e.end) if e.type == "Enterprise" else None
-            if ind is not None and pattern.match(text, ind.end):
-                yield rc.fact(rc.res.key_of(e), "inIndustry", rc.res.key_of(ind), rc.ctx.lex.rule("industry.product"), sid)
+            if e.type != "Enterprise":
+                continue
+            ikey = next((k for f, k in forms if text.startswith(f, e.end) and pattern.match(text, e.end + len(f))), None)
+            if ikey is not None:
+                yield rc.fact(rc.res.key_of(e), "inIndustry", ikey, rc.ctx.lex.rule("industry.product"), sid)
 
 
 def _investors(rc: RelContext, industries: dict) -> Iterator[Fact]:
@@ -253,7 +259,7 @@ def _firm_sentences(rc: RelContext) -> Iterator[Fact]:
             continue
         firm = next(s for s in spans if s.type == "Enterprise")
         for s in spans:
-            if s.type == "Industry" and s.start > firm.end and not any(
+            if s.type == "Industry" and s.start > firm.end and s.rule != FIRM_TRADE_RULE and not any(
                     p.type == "Project" and p.start <= s.start and s.end <= p.end for p in spans):
                 yield rc.fact(rc.res.key_of(firm), "inIndustry", rc.res.key_of(s), "rel.inIndustry.firm_sentence", sid)
 
@@ -261,12 +267,14 @@ def _firm_sentences(rc: RelContext) -> Iterator[Fact]:
 def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:
     """Enterprises named in an explicit `等企业` enumeration or by their full name, next to at most
     three industries (or before 专注于/从事 and the industries after it); bare lists of places
-    visited say nothing about sectors."""
-    e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))]
-    i_spans = [s for s in spans if s.type == "Industry"]
+    visited say nothing about sectors, nor does a firm named as the employer of one of several
+    people (X公司副总裁Y、Z公司总经理W出席…: an attendance list), nor an industry word inside
+    another name, nor, for several firms, one before a park noun (the tenants of a 人工智能特色产业园
+    are not thereby in 人工智能; one firm building a 新材料产业园 is)."""
+    sent = rc.doc.sentences[sid]
+    e_spans, i_spans = _sentence_pairs(rc, sent, spans)
     if not e_spans or not i_spans:
         return
-    sent = rc.doc.sentences[sid]
     key = rc.res.key_of
     specialty = rc.ctx.lex.pattern("industry.specialty_verb").search(sent.text)
     if specialty:
@@ -283,6 +291,25 @@ def _same_sentence(rc: RelContext, sid: int, spans: list) -> Iterator[Fact]:
     for e in e_spans:
         for i in i_spans:
             yield rc.fact(key(e), "inIndustry", key(i), "rel.inIndustry.sentence", sid)
+
+
+def _sentence_pairs(rc: RelContext, sent, spans: list) -> tuple[list, list]:
+    """The firms and the industries `_same_sentence` may pair: not the employers of several people,
+    not industry words inside other names, nor (for several firms) an industry park's theme."""
+    serving = [f for f in rc.facts("facts.servesIn") if f.sent_start == sent.start]
+    employers = {f.object for f in serving} if len({f.subject for f in serving}) >= 2 else set()
+    e_spans = [s for s in spans if s.type == "Enterprise" and s.rule.startswith(("enum.", "suffix.", "doc."))
+               and rc.res.key_of(s) not in employers]
+    park = rc.ctx.lex.pattern("industry.list_head") if len(e_spans) >= 2 else None   # tenants, not a builder
+    i_spans = [s for s in spans if s.type == "Industry" and not _named_inside(s, spans)
+               and not (park and park.match(rc.ctx.text, s.end))]
+    return e_spans, i_spans
+
+
+def _named_inside(s, spans: list) -> bool:
+    """The industry word is part of another name of the sentence (X人工智能产业园, X新能源项目):
+    the park's or project's business, not one the sentence gives to the firms it lists."""
+    return any(o.type != "Industry" and o.start <= s.start and s.end <= o.end and o is not s for o in spans)
 
 
 def _topic_examples(rc: RelContext) -> Iterator[Fact]:

@@ -36,7 +36,7 @@ RULES: dict[str, Step] = {
     "locatedIn.namedOrgs": Step("containment:named_orgs", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),
     "locatedIn.closure": Step("containment:closure", _RESOLVED + ("facts.locatedIn",), ("facts.locatedIn",)),
     "developsIndustry": Step("industry:develops", _RESOLVED, ("facts.developsIndustry",)),
-    "inIndustry": Step("industry:in_industry", _RESOLVED, ("facts.inIndustry",)),
+    "inIndustry": Step("industry:in_industry", _RESOLVED + ("facts.servesIn",), ("facts.inIndustry",)),
 }
 
 

@@ -228,8 +228,8 @@ class Affixes:
         self.suffix_info = {}
         for suffix, etype, strong, prio in lex.suffixes:
             self.suffix_info.setdefault(suffix, (etype, strong, prio))
-        self.suffixes = Gazetteer(self.suffix_info)
-        self.posts = Gazetteer(lex.posts)
+        self.suffixes = Gazetteer(self.suffix_info, "dfa")
+        self.posts = Gazetteer(lex.posts, "dfa")
         self.enum_heads = lex.trigger("enum_head")
         self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | set(lex.words("honorific")),
                                      key=len, reverse=True)

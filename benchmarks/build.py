@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/build.py --mb 10 --mb 100 [--jobs 1 --jobs 2] [--corpora DIR]
 
-For each size it makes (or reuses) a synthetic corpus (benchmarks/make_corpus.py), then prints,
+For each size it makes (or reuses) a synthetic corpus from the sentences of the seeds and the
+development texts (benchmarks/make_corpus.py, which says how), then prints,
 per worker count: wall time, MB/s, characters/s, peak RSS (the whole process tree, sampled),
 the time share of each stage (ingest, segmentation, extraction, resolution, graph,
 serialisation; summed over workers), triples and entities per MB. In the same run it measures
@@ -46,9 +47,10 @@ from kg.build.timing import STAGES  # noqa: E402
 
 def corpus(base: Path, mb: float, seed: int) -> tuple[Path, dict]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from make_corpus import make_corpus
+    from make_corpus import RECIPE, make_corpus, source_digest
 
-    folder = base / f"corpus-{mb:g}mb-s{seed}"
+    # the name says what the corpus was made from: a changed recipe or source text makes a new one
+    folder = base / f"corpus-{mb:g}mb-s{seed}-r{RECIPE}-{source_digest()[:8]}"
     info = folder / "corpus.json"
     if info.exists():
         return folder, json.loads(info.read_text(encoding="utf-8"))

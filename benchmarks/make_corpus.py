@@ -1,27 +1,44 @@
-"""Make a synthetic corpus of N MB from the seeds' sentences, for benchmarks.
+"""Make a synthetic corpus of N MB from the sentences of the seeds and of the development texts,
+for benchmarks.
 
-Repeating the seeds would flatter every cache (the same names, the same sentences), so each
-document is a fresh recombination of seed body sentences in which the names of enterprises,
-zones, officials and projects are replaced by names drawn from large generated pools. The pools
-grow with the target size, so the graph grows like a real corpus's (more documents, more
-distinct entities, with a skew: a few names recur often, most are rare). One document in ten is
-written in traditional script and one in twenty in GB18030, as scraped corpora are.
+How it is made (the recipe `RECIPE`; the same --mb, --seed and source texts give the same bytes):
+- Sources: the seed articles (`seeds/*.txt`) and the development texts (`../shared/dev/texts`,
+  real articles from other zones, portals and provinces, a third of them in traditional script
+  and some with the pinyin glosses and page furniture of mirror sites), each with its gold
+  annotation (`gold/*.json`). Source texts are converted to simplified script (OpenCC t2s).
+- Templates: each source line is cut into sentences; the names the gold annotation gives for
+  enterprises, zones, officials and projects (names and aliases of three or more characters) are
+  found in it, longest first, and become slots. Lines with sentence punctuation give body
+  templates; short lines without (titles, datelines, bylines, navigation) give head templates.
+  Nothing of kg's own extraction is used, so the corpus does not change when the rules do.
+- Documents: a generated title, date/source line and byline, one or two head templates, then
+  20-120 body sentences in paragraphs of 2-6, each drawn from the seeds or the development texts
+  with equal odds. Slots are filled with names drawn from large generated pools; the pools grow
+  with the target size, so the graph grows like a real corpus's (more documents, more distinct
+  entities, with a skew: a few names recur often, most are rare).
+- One document in ten is written in traditional script (OpenCC s2t) and one in twenty in
+  GB18030, as scraped corpora are.
 
-    .venv/bin/python benchmarks/make_corpus.py --mb 10 -o /tmp/corpus10 [--seed 1]
+    .venv/bin/python benchmarks/make_corpus.py --mb 10 -o /tmp/corpus10 [--seed 1] [--dev DIR]
 
-Deterministic for a given --mb and --seed. Prints documents, bytes and pool sizes.
+Prints documents, bytes, template counts and pool sizes; `corpus.json` in the folder says the
+same and the sha256 of the sources (`source_digest`).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "dev"   # ../shared/dev next to the repository
+RECIPE = 2   # 1: seed sentences with slots found by kg's extractors (before issue 15)
 SLOT_LABELS = ("Enterprise", "Zone", "Official", "Project")
 # generated name material (invented combinations: no real company is meant)
 PLACE_CHARS = "安平阳江河山宁兴华泰临嘉昌武威定庆丰盛通远康德清源明新永长东西南北中云金玉龙凤"
@@ -36,37 +53,76 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 TITLES = ["{Z}加快形成新质生产力", "在{Z}工作会议上的讲话", "{Z}推动产业高质量发展", "{Z}:向新而行 以质图强",
           "{Z}重点项目建设综述", "{Z}培育发展新动能"]
 SOURCES = ["日报", "晚报", "新闻网", "融媒体中心", "发布"]
+_SENTENCE = re.compile(r"[^。!?;\uff01\uff1f\uff1b]+(?:[。!?;\uff01\uff1f\uff1b]+[”’」』\"]?)?")
+_ENDS = tuple("。!?\uff01\uff1f”」』")
+_BODY_LINE = re.compile(r"[。!?\uff01\uff1f]")
 
 
-def templates(seeds: Path) -> list[list]:
-    """Seed body sentences as templates: literal text with (label, shape) slots where a name was."""
-    from kg.extract.context import Context
-    from kg.extract.registry import extract
-    from kg.ingest.reader import read_document
-    from kg.build.document import resources
+def sources(seeds: Path = ROOT / "seeds", dev: Path = DEV) -> list[tuple[str, Path, Path]]:
+    """(group, text, gold) for every seed and development text, sorted; SystemExit if the
+    development set is missing."""
+    out = [("seeds", t, seeds / "gold" / f"{t.stem}.json") for t in sorted(seeds.glob("*.txt"))]
+    dev_texts = sorted((dev / "texts").glob("*.txt"))
+    if not dev_texts:
+        raise SystemExit(f"make_corpus: no development texts in {dev / 'texts'} (pass --dev DIR)")
+    out += [("dev", t, dev / "gold" / f"{t.stem}.json") for t in dev_texts]
+    missing = [str(g) for _, _, g in out if not g.is_file()]
+    if missing:
+        raise SystemExit(f"make_corpus: no gold annotation {missing[0]}")
+    return out
 
-    lex, gaz, aff = resources()
-    out = []
-    for path in sorted(seeds.glob("*.txt")):
-        doc = read_document(path)
-        spans = [s for s in extract(Context(doc, lex, gaz, aff))
-                 if s.type in SLOT_LABELS and s.rule != "ref.focus"]
-        spans.sort(key=lambda s: (s.start, -s.end))
-        outer, last = [], -1
-        for s in spans:
-            if s.start >= last:
-                outer.append(s)
-                last = s.end
-        for sent in doc.sentences:
-            parts, pos = [], sent.start
-            for s in outer:
-                if s.start >= sent.start and s.end <= sent.end:
-                    parts.append(doc.text[pos:s.start])
-                    parts.append((s.type, _shape(s.type, s.text)))
-                    pos = s.end
-            parts.append(doc.text[pos:sent.end])
-            if len(sent.text.strip()) >= 4:
-                out.append(parts)
+
+def source_digest(seeds: Path = ROOT / "seeds", dev: Path = DEV) -> str:
+    """sha256 over the recipe and every source text and gold file: what the corpus depends on."""
+    h = hashlib.sha256(f"recipe {RECIPE}\n".encode())
+    for group, text, gold in sources(seeds, dev):
+        for f in (text, gold):
+            h.update(f"{group}/{f.name}\n".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _slot_names(gold: Path) -> dict[str, str]:
+    """surface -> type of the gold names that become slots: names of 2+ characters, aliases of 3+
+    (not a short reference that ends the name, like 高新区 of 扬中高新区)."""
+    names: dict[str, str] = {}
+    for ent in json.loads(gold.read_text(encoding="utf-8"))["entities"]:
+        if ent["type"] not in SLOT_LABELS:
+            continue
+        if len(ent["name"]) >= 2:
+            names.setdefault(ent["name"], ent["type"])
+        for form in ent.get("aliases") or []:
+            if len(form) >= 3 and not (len(form) <= 3 and ent["name"].endswith(form)):
+                names.setdefault(form, ent["type"])
+    return names
+
+
+def templates(seeds: Path = ROOT / "seeds", dev: Path = DEV) -> dict[tuple[str, str], list[list]]:
+    """(group, "body" | "head") -> templates: literal text with (label, shape) slots where a
+    gold name was."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    out: dict[tuple[str, str], list[list]] = {}
+    for group, path, gold in sources(seeds, dev):
+        lines = t2s.convert(path.read_bytes().decode("utf-8", "replace")).strip().splitlines()
+        if lines and not lines[-1].rstrip().endswith(_ENDS):   # cut off mid-sentence (a page excerpt):
+            last = lines.pop()                                   # keep its complete sentences
+            lines.append(last[:max(last.rfind(c) for c in _ENDS) + 1])
+        names = _slot_names(gold)
+        rx = re.compile("|".join(map(re.escape, sorted(names, key=lambda n: (-len(n), n)))) or "(?!)")
+        for line in lines:
+            line = line.strip()
+            kind = "body" if _BODY_LINE.search(line) else "head"
+            for sent in (_SENTENCE.findall(line) if kind == "body" else [line]):
+                if len(sent.strip()) < 4:
+                    continue
+                parts, pos = [], 0
+                for m in rx.finditer(sent):
+                    parts += [sent[pos:m.start()], (names[m.group()], _shape(names[m.group()], m.group()))]
+                    pos = m.end()
+                parts.append(sent[pos:])
+                out.setdefault((group, kind), []).append(parts)
     return out
 
 
@@ -109,7 +165,9 @@ class Pools:
         return items[int(len(items) * self.rng.random() ** 2.5)]
 
 
-def make_document(rng: random.Random, pools: Pools, temps: list[list]) -> str:
+def make_document(rng: random.Random, pools: Pools, temps: dict) -> str:
+    """One document: generated title, date/source line and byline, one or two head templates,
+    then 20-120 body templates in paragraphs, each from the seeds or the development texts."""
     focal = pools.pick(pools.zones)
     names: dict = {}   # one name per slot shape within a document, reused for repeats
 
@@ -124,15 +182,9 @@ def make_document(rng: random.Random, pools: Pools, temps: list[list]) -> str:
         brand, full = pools.pick(pools.companies)
         return full if shape == "full" else brand
 
-    date = f"20{rng.randint(14, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-    lines = [rng.choice(TITLES).format(Z=focal),
-             f"发布时间:{date} 来源:{focal[:2]}{rng.choice(SOURCES)}",
-             f"记者 {pools.pick(pools.people)}"]
-    n = rng.randint(20, 120)
-    para: list[str] = []
-    for _ in range(n):
+    def render(kind: str) -> str:
         out = []
-        for part in rng.choice(temps):
+        for part in rng.choice(temps[(rng.choice(GROUPS), kind)]):
             if isinstance(part, tuple):
                 key = (part, rng.random() < 0.5)
                 if key not in names or rng.random() < 0.5:
@@ -140,7 +192,17 @@ def make_document(rng: random.Random, pools: Pools, temps: list[list]) -> str:
                 out.append(names[key])
             else:
                 out.append(part)
-        para.append("".join(out).replace("\n", ""))
+        return "".join(out).replace("\n", "")
+
+    date = f"20{rng.randint(14, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    lines = [rng.choice(TITLES).format(Z=focal),
+             f"发布时间:{date} 来源:{focal[:2]}{rng.choice(SOURCES)}",
+             f"记者 {pools.pick(pools.people)}"]
+    lines += [render("head") for _ in range(rng.randint(1, 2))]
+    n = rng.randint(20, 120)
+    para: list[str] = []
+    for _ in range(n):
+        para.append(render("body"))
         if len(para) >= rng.randint(2, 6):
             lines.append("".join(para))
             para = []
@@ -149,12 +211,15 @@ def make_document(rng: random.Random, pools: Pools, temps: list[list]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_corpus(out: Path, mb: float, seed: int = 1, seeds: Path = ROOT / "seeds") -> dict:
+GROUPS = ("seeds", "dev")
+
+
+def make_corpus(out: Path, mb: float, seed: int = 1, seeds: Path = ROOT / "seeds", dev: Path = DEV) -> dict:
     """Write about `mb` MB of documents under `out` (subfolders of 1,000 files); return a summary."""
     import opencc
 
     rng = random.Random(seed)
-    temps = templates(seeds)
+    temps = templates(seeds, dev)
     pools = Pools(rng, mb)
     s2t = opencc.OpenCC("s2t")
     target = int(mb * 2**20)
@@ -174,10 +239,11 @@ def make_corpus(out: Path, mb: float, seed: int = 1, seeds: Path = ROOT / "seeds
         (folder / f"{docs:07d}.txt").write_bytes(data)
         total += len(data)
         docs += 1
-    summary = {"documents": docs, "bytes": total, "mb": round(total / 2**20, 2), "seed": seed,
-               "templates": len(temps), "pools": {k: len(v) for k, v in
-                                                  (("Zone", pools.zones), ("Enterprise", pools.companies),
-                                                   ("Official", pools.people), ("Project", pools.projects))}}
+    summary = {"documents": docs, "bytes": total, "mb": round(total / 2**20, 2), "seed": seed, "recipe": RECIPE,
+               "sources": source_digest(seeds, dev),
+               "templates": {f"{g}.{k}": len(v) for (g, k), v in sorted(temps.items())},
+               "pools": {k: len(v) for k, v in (("Zone", pools.zones), ("Enterprise", pools.companies),
+                                                 ("Official", pools.people), ("Project", pools.projects))}}
     (out / "corpus.json").write_text(json.dumps(summary), encoding="utf-8")
     return summary
 
@@ -187,17 +253,17 @@ def main(argv=None) -> int:
     ap.add_argument("--mb", type=float, required=True, help="target size in MB (2**20 bytes)")
     ap.add_argument("-o", "--output", type=Path, required=True, help="folder to write the documents into")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--dev", type=Path, default=DEV, help=f"the development set (texts/, gold/; default {DEV})")
     args = ap.parse_args(argv)
     if args.output.exists() and any(args.output.iterdir()):
         print(f"error: {args.output} is not empty", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    summary = make_corpus(args.output, args.mb, args.seed)
+    summary = make_corpus(args.output, args.mb, args.seed, dev=args.dev)
     summary["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

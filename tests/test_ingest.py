@@ -294,3 +294,18 @@ def test_news_lead_gives_source_and_reporters(text, source, authors):
 
 def test_no_news_lead_in_ordinary_sentences():
     assert "source" not in make_document("网上报名讯息很多。兰州新区加快发展。").metadata
+
+
+def test_line_rules_quick_test_agrees_with_the_rules():
+    """The one-alternation quick test for body lines (`_any_rule`) takes only rules whose every
+    branch is anchored, and says "no rule" exactly where no meta, stop or drop rule matches."""
+    from kg.ingest.reader import _anchored, _any_rule, line_rules
+
+    assert _anchored("^(a|b)$") and _anchored("^[|]x") and _anchored(r"^a\|b")
+    assert not _anchored("^a|b") and not _anchored("a^")
+    rules = line_rules()
+    every = [rx for _, rx in rules.meta] + list(rules.stop) + list(rules.drop)
+    lines = ["甲乙公司在本市投资建设新项目。", "首页 > 新闻 > 本地", "来源:本报", "2024年3月1日",
+             "上一篇:旧闻", "记者 王小明", "版权声明:本站所有", "12", "本文~~~", "(2023年5月6日)", "打印本页"]
+    for line in lines:
+        assert _any_rule(rules, line) == any(rx.search(line) for rx in every), line

@@ -218,3 +218,17 @@ def test_zone_kinds_short_and_full_from_the_data():
     assert kinds.expand("长沙经开区", {"长沙经济技术开发区"}) == "长沙经济技术开发区"
     assert kinds.expand("长沙经开区", {"株洲经济技术开发区"}) is None
     assert kinds.refs["我区"] == "" and kinds.refs["高新区"] == "高新区"
+
+
+def test_a_focal_zone_joined_to_its_bracketed_full_name_stays_the_focal_zone():
+    """`X(Y)` joins the zone Y to X; when Y is the zone the text is about, the focal zone is X
+    (it used to keep Y, which then had no entity, and the document failed with a KeyError)."""
+    text = ("嘉泰综合保税区推动产业发展\n"
+            "2021年长岳合作嘉泰综合保税区(嘉泰综合保税区)产业推介会举行。嘉泰综合保税区引进项目。"
+            "嘉泰综合保税区党工委书记王小明出席。\n")
+    result = entities(text)
+    assert result.focal == ("Zone", "长岳合作嘉泰综合保税区")
+    assert result.focal in result.entities
+    assert ("Zone", "嘉泰综合保税区") not in result.entities
+    assert ("servesIn", ("Official", "王小明"), ("Zone", "长岳合作嘉泰综合保税区")) in {
+        (f.predicate, f.subject, f.object) for f in result.facts}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from itertools import accumulate
 
 from ..model import Document, Span
 from .lexicon import Lexicon
@@ -52,15 +51,18 @@ class Context:
         toks = self._tokens.get(sid)
         if toks is None:
             sent = self.doc.sentences[sid]
-            tagged = self.segment(sent.text)
-            ends = list(accumulate((len(w) for w, _ in tagged), initial=sent.start))
-            toks = [(a, b, w, t) for (w, t), a, b in zip(tagged, ends, ends[1:])]
-            text, first = self.text, sent.start
-            for i, (a, b, word, tag) in enumerate(toks):
+            text = self.text
+            a = first = sent.start
+            toks = []
+            for word, tag in self.segment(sent.text):
+                b = a + len(word)
+                # a word no dictionary knows: most often a proper name (定连, 蔚来)
                 if (b - a >= 2 and tag not in _NOT_OOV and tag[0] != "u"
                         and (tag != "v" or a == first or text[a - 1] in PUNCT) and not _known_word(word)):
-                    toks[i] = (a, b, word, "oov")  # a word no dictionary knows: most often a proper name (定连, 蔚来)
-            self._ends[sid] = ends[1:]
+                    tag = "oov"
+                toks.append((a, b, word, tag))
+                a = b
+            self._ends[sid] = [t[1] for t in toks]
             self._tokens[sid] = toks
         return toks
 
@@ -89,7 +91,22 @@ class Context:
         return found
 
     def _token_aligned(self, sid: int, pos: int) -> bool:
-        return any(t[0] == pos for t in self.tokens(sid))
+        """A token of sentence sid starts at pos (the tokens tile the sentence: bisect their ends)."""
+        toks = self.tokens(sid)
+        if not toks:
+            return False
+        if pos == toks[0][0]:
+            return True
+        ends = self._ends[sid]
+        i = bisect_left(ends, pos)
+        return i < len(ends) - 1 and ends[i] == pos
+
+    def token_end_at(self, sid: int, pos: int) -> bool:
+        """A token of sentence sid ends at pos."""
+        self.tokens(sid)
+        ends = self._ends[sid]
+        i = bisect_left(ends, pos)
+        return i < len(ends) and ends[i] == pos
 
     def token_at(self, sid: int, pos: int):
         """The token covering character pos-1 (the one a leftward walk from pos meets)."""
@@ -228,8 +245,8 @@ class Affixes:
         self.suffix_info = {}
         for suffix, etype, strong, prio in lex.suffixes:
             self.suffix_info.setdefault(suffix, (etype, strong, prio))
-        self.suffixes = Gazetteer(self.suffix_info)
-        self.posts = Gazetteer(lex.posts)
+        self.suffixes = Gazetteer(self.suffix_info, "dfa")
+        self.posts = Gazetteer(lex.posts, "dfa")
         self.enum_heads = lex.trigger("enum_head")
         self.name_followers = sorted(set(lex.trigger("speech")) | set(lex.posts) | set(lex.words("honorific")),
                                      key=len, reverse=True)

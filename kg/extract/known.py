@@ -115,7 +115,7 @@ def _on_word_edges(ctx: Context, sid: int, s: int, e: int) -> bool:
     glued_right = e < len(text) and _is_name_char(text[e]) and not text[s:e].endswith(ctx.affixes.known_complete)
     if glued_left and not ctx._token_aligned(sid, s):
         return False
-    return not glued_right or any(t[1] == e for t in ctx.tokens(sid))
+    return not glued_right or ctx.token_end_at(sid, e)
 
 
 def _context_supports(ctx: Context, sid: int, s: int, e: int, etype: str, hits: list) -> bool:

@@ -141,7 +141,8 @@ def _item_heads(ctx: Context):
     if found is None:
         from .match import Gazetteer
 
-        found = ctx.affixes._item_heads = Gazetteer(w for w, t in ctx.affixes.enum_heads.items() if t in ("Project", "Zone"))
+        found = ctx.affixes._item_heads = Gazetteer((w for w, t in ctx.affixes.enum_heads.items() if t in ("Project", "Zone")),
+                                                    "dfa")
     return found
 
 

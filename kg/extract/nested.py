@@ -59,7 +59,7 @@ def repeated_names(ctx: Context, kept: list[Span]) -> Iterator[Span]:
                 names.setdefault(core, "Enterprise")
     if not names:
         return
-    gaz = Gazetteer(names)
+    gaz = Gazetteer(names, "nfa")
     for sid, sent in enumerate(ctx.doc.sentences):
         for surface, s, e in gaz.find(ctx.text, sent.start, sent.end):
             if len(surface) <= 2 and not ctx._token_aligned(sid, s):

@@ -76,7 +76,7 @@ def load_resources(lexicons=()) -> Resources:
             return res
         lex = load(lexicons)
         if data_fingerprint(lexicons) == fp:
-            res = Resources(lex, Gazetteer(lex.surfaces), Affixes(lex), lexicons, fp)
+            res = Resources(lex, Gazetteer(lex.surfaces, "dfa"), Affixes(lex), lexicons, fp)
             if len(_MEMO) >= _MEMO_SIZE:
                 _MEMO.pop(next(iter(_MEMO)))
             _MEMO[(fp, lexicons)] = res

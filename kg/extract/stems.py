@@ -26,7 +26,12 @@ def strong_stem(ctx: Context, sid: int, start: int, end: int) -> bool:
     for g in ctx.gaz_spans(sid):
         if start <= g.start and g.end <= end and g.type in ("Region", "Zone", "Organization", "Enterprise"):
             return True
-    for tok in ctx.tokens(sid):
+    toks = ctx.tokens(sid)
+    ends = ctx._ends[sid]
+    for i in range(bisect_right(ends, start), len(toks)):   # the tokens that overlap the stem
+        tok = toks[i]
+        if tok[0] >= end:
+            break
         overlap = min(end, tok[1]) - max(start, tok[0])
         if tok[3] in PROPER_POS and tok[2] not in ctx.lex.generic_modifiers and any(map(_is_name_char, tok[2])) and (
                 overlap >= 2 or (overlap >= 1 and start <= tok[0] and tok[1] <= end)):

@@ -102,7 +102,7 @@ def _zone_short_forms(ctx: Context, zones: list[Span]) -> Iterator[Span]:
         return
     from .match import Gazetteer
 
-    gaz = Gazetteer(shorts)
+    gaz = Gazetteer(shorts, "nfa")
     for sid, sent in enumerate(ctx.doc.sentences):
         for surface, s, e in gaz.find(ctx.text, sent.start, sent.end):
             if word_edge(ctx, sid, s) and not any(

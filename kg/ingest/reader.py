@@ -250,6 +250,8 @@ class LineRules:
     news_lead: tuple = ()     # regexes with groups `source` and `names`
     role_words: frozenset = frozenset()   # words in a byline that are roles, not names
     own_source: frozenset = frozenset()   # a news lead's source that means "this paper"
+    any_line: re.Pattern | None = None    # the meta, stop and drop rules anchored at the line start, as one
+    any_other: tuple = ()                 # and the others: together a quick test for a body line (`_any_of`)
 
 
 _META_KEYS = {"date", "pubdate", "speech_date", "source", "author", "title"}
@@ -278,7 +280,52 @@ def line_rules() -> LineRules:
             raise DataFileError(path, row.line, f"unknown kind {kind!r}")
     return LineRules(tuple(found["drop"]), tuple(found["stop"]), tuple(found["strip"]), tuple(found["meta"]),
                      tuple(found["date"]), tuple(found["news_lead"]), frozenset(found["role_words"]),
-                     frozenset(found["own_source"]))
+                     frozenset(found["own_source"]),
+                     *_any_of([rx for _, rx in found["meta"]] + found["stop"] + found["drop"]))
+
+
+def _any_of(patterns: list) -> tuple[re.Pattern | None, tuple]:
+    """A quick test for "some meta, stop or drop regex matches this line": the rules anchored at
+    the line start as one alternation tried at its start, and the others one by one. A body
+    line (most lines) then costs one match and a few searches instead of a search per rule.
+    Named groups become plain ones (names may repeat)."""
+    anchored = [rx.pattern for rx in patterns if _anchored(rx.pattern)]
+    if not anchored:
+        return None, tuple(patterns)
+    try:
+        head = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[A-Za-z_][A-Za-z0-9_]*>', '(', p)})" for p in anchored))
+    except re.error:   # a backreference or a flag that does not combine: no quick test
+        return None, tuple(patterns)
+    return head, tuple(rx for rx in patterns if not _anchored(rx.pattern))
+
+
+def _anchored(pattern: str) -> bool:
+    """The pattern starts with ^ and has no | outside parentheses (every branch is anchored)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _any_rule(rules: "LineRules", line: str) -> bool:
+    """Whether some meta, stop or drop rule may match the line (exact when `any_line` is set)."""
+    if rules.any_line is None:
+        return True
+    return bool(rules.any_line.match(line)) or any(rx.search(line) for rx in rules.any_other)
 
 
 @lru_cache(maxsize=1)
@@ -537,6 +584,9 @@ def _classify_lines(doc: Document, rules: LineRules) -> None:
             continue
         if stopped:
             dropped += 1
+            continue
+        if not _any_rule(rules, s):
+            body_lines.append((start, end))   # no rule matches: a body line
             continue
         hits = [(key, m.group("v")) for key, rx in rules.meta if (m := rx.search(s))]
         for key, value in hits:

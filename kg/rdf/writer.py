@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterator
 
 from ..errors import KgError
@@ -27,10 +28,12 @@ def _h(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)   # an entity's IRI is asked for by each of its facts (bounded: 1 GB has ~250k entities)
 def entity_iri(etype: str, name: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}{IRI_SLUG[etype]}-{_h(etype, fold_name(name))}"
 
 
+@lru_cache(maxsize=1024)   # asked for by every fact of the document, and results come by document
 def doc_iri(rel_path: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}doc-{_h('doc', rel_path)}"
 
@@ -84,12 +87,19 @@ def check_base(base: str) -> str:
     return base
 
 
+@lru_cache(maxsize=256)   # the vocabulary: a few dozen terms, each written for every fact
 def _q(term: str) -> str:
     """A vocabulary IRI as a prefixed name."""
     for prefix, ns in FILE_PREFIXES.items():
         if term.startswith(ns):
             return f"{prefix}:{term[len(ns):]}"
     return iri(term)
+
+
+@lru_cache(maxsize=1)
+def _evidence_terms() -> dict[str, str]:
+    """The prefixed names of the relations and of the evidence properties (looked up once)."""
+    return {name: _q(KG[name]) for name in (*RELATIONS, "Evidence", "document", "sentence", "start", "end", "page", "rule")}
 
 
 def turtle_header() -> list[str]:
@@ -158,40 +168,41 @@ class GraphBuilder:
 
     def add_facts(self, entities: dict, facts: list[Fact]) -> int:
         n = 0
+        t = _evidence_terms()
+        base = self.base
         for f in facts:
             if f.subject not in entities:
                 continue
             subj = entities[f.subject]
-            s = entity_iri(subj.type, subj.name, self.base)
+            s = entity_iri(subj.type, subj.name, base)
             if f.predicate not in RELATIONS:
                 raise ValueError(f"unknown relation {f.predicate!r}")
             if isinstance(f.object, tuple):
                 if f.object not in entities or f.object == f.subject:
                     continue
                 obj = entities[f.object]
-                o = iri(entity_iri(obj.type, obj.name, self.base))
+                o = iri(entity_iri(obj.type, obj.name, base))
             else:
                 o = literal(f.object)
-            p = _q(KG[f.predicate])
+            p = t[f.predicate]
             self.add(s, p, o)
-            ev = f"{self.base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}"
-            e = iri(ev)
-            self.add(e, "a", "rdf:Statement")
-            self.add(e, "a", _q(KG.Evidence))
-            self.add(e, "rdf:subject", iri(s))
-            self.add(e, "rdf:predicate", p)
-            self.add(e, "rdf:object", o)
-            d = iri(doc_iri(f.doc, self.base))
-            self.add(e, _q(KG.document), d)
-            self.add(e, "prov:wasDerivedFrom", d)
-            self.add(e, _q(KG.sentence), literal(f.sentence))
-            self.add(e, _q(KG.start), str(f.sent_start))
-            self.add(e, _q(KG.end), str(f.sent_end))
+            e = iri(f"{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}")
+            d = iri(doc_iri(f.doc, base))
+            evidence = [("a", "rdf:Statement"), ("a", t["Evidence"]), ("rdf:subject", iri(s)), ("rdf:predicate", p),
+                        ("rdf:object", o), (t["document"], d), ("prov:wasDerivedFrom", d),
+                        (t["sentence"], literal(f.sentence)), (t["start"], str(f.sent_start)),
+                        (t["end"], str(f.sent_end))]
             if f.page is not None:  # paged documents only: .txt graphs keep their bytes
-                self.add(e, _q(KG.page), str(f.page))
-            self.add(e, _q(KG.rule), literal(f.rule, lang=None))
+                evidence.append((t["page"], str(f.page)))
+            evidence.append((t["rule"], literal(f.rule, lang=None)))
+            self.add_many(e, evidence)
             n += 1
         return n
+
+    def add_many(self, s: str, pairs: list[tuple[str, str]]) -> None:
+        """`add(s, p, o)` for each (p, o)."""
+        for p, o in pairs:
+            self.add(s, p, o)
 
     def turtle(self) -> str:
         lines = turtle_header()
@@ -227,6 +238,15 @@ class SpoolingGraphBuilder(GraphBuilder):
         line = f"{s}\t{p}\t{o}\n"
         self._buf[(group, rest[:self.fanout])].append(line)
         self._held += len(line)
+        if self._held > self.buffer_chars and self.spool_dir is not None:
+            self.spill()
+
+    def add_many(self, s: str, pairs: list[tuple[str, str]]) -> None:
+        """`add(s, p, o)` for each (p, o), the subject's partition found once."""
+        group, _, rest = s.rpartition("-")
+        lines = [f"{s}\t{p}\t{o}\n" for p, o in pairs]
+        self._buf[(group, rest[:self.fanout])].extend(lines)
+        self._held += sum(map(len, lines))
         if self._held > self.buffer_chars and self.spool_dir is not None:
             self.spill()
 

@@ -136,9 +136,10 @@ class DocResolver:
         remap = self._industry_remap(names, full_by_label.get("Industry", set()))
         remap.update(self._short_form_remap(full_by_label))
         self._registered_remap(remap)
+        self._bracket_aliases(names, remap)
+        # after the bracket aliases: X(Y) may join the focal zone Y to X (长岳合作Y(Y)), and Y then has no entity
         if self.focal_zone is not None and ("Zone", self.focal_zone.name) in remap:
             self.focal_zone = replace(self.focal_zone, canonical=remap[("Zone", self.focal_zone.name)])
-        self._bracket_aliases(names, remap)
         self._build_entities(names, remap)
         self._author_note_officials()
         focal_key = ("Zone", fold_name(self.focal_zone.name)) if self.focal_zone else None

@@ -4,7 +4,7 @@ affix automata derived from the lexicon (built once per set of resources)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..model import Document, Span
@@ -66,6 +66,24 @@ class Context:
             self._tokens[sid] = toks
         return toks
 
+    def sentence_of(self, pos: int) -> int | None:
+        """The index of the sentence that holds pos (None: between sentences)."""
+        starts = self.memo.get("sentence_starts")
+        if starts is None:
+            starts = self.memo["sentence_starts"] = [s.start for s in self.doc.sentences]
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < self.doc.sentences[i].end else None
+
+    def hits_by_sentence(self, hits) -> dict[int, list]:
+        """Automaton hits (surface, start, end) over the whole text, filed by the sentence that
+        holds them (a hit across a sentence boundary is dropped): one pass per document."""
+        out: dict[int, list] = {}
+        for hit in hits:
+            sid = self.sentence_of(hit[1])
+            if sid is not None and hit[2] <= self.doc.sentences[sid].end:
+                out.setdefault(sid, []).append(hit)
+        return out
+
     def gaz_spans(self, sid: int) -> list[Span]:
         spans = self._gaz.get(sid)
         if spans is None:
@@ -91,15 +109,10 @@ class Context:
         return found
 
     def _token_aligned(self, sid: int, pos: int) -> bool:
-        """A token of sentence sid starts at pos (the tokens tile the sentence: bisect their ends)."""
+        """A token of sentence sid starts at pos: the first, or one after a token that ends there
+        (the tokens tile the sentence)."""
         toks = self.tokens(sid)
-        if not toks:
-            return False
-        if pos == toks[0][0]:
-            return True
-        ends = self._ends[sid]
-        i = bisect_left(ends, pos)
-        return i < len(ends) - 1 and ends[i] == pos
+        return bool(toks) and (pos == toks[0][0] or (pos < toks[-1][1] and self.token_end_at(sid, pos)))
 
     def token_end_at(self, sid: int, pos: int) -> bool:
         """A token of sentence sid ends at pos."""

@@ -10,7 +10,6 @@ form (海淀, 扬中) needs the county, its city or its province named in the sa
 
 from __future__ import annotations
 
-from bisect import bisect_right
 
 from ..model import Span
 from .context import Context, _is_name_char, clause_start
@@ -74,14 +73,12 @@ def _doc_hits(ctx: Context) -> dict[int, list]:
     hits = ctx.memo.get(_MEMO + ".hits")
     if hits is None:
         hits = ctx.memo[_MEMO + ".hits"] = {}
-        sents = ctx.doc.sentences
-        starts = [sent.start for sent in sents]
         lex = ctx.lex
-        for surface, s, e in ctx.affixes.known.find(ctx.text):
-            sid = bisect_right(starts, s) - 1
-            entry = lex.known_entry(surface)
-            if sid >= 0 and e <= sents[sid].end and entry is not None and surface not in lex.suppressed:
-                hits.setdefault(sid, []).append((surface, s, e, entry))
+        for sid, found in ctx.hits_by_sentence(ctx.affixes.known.find(ctx.text)).items():
+            for surface, s, e in found:
+                entry = lex.known_entry(surface)
+                if entry is not None and surface not in lex.suppressed:
+                    hits.setdefault(sid, []).append((surface, s, e, entry))
     return hits
 
 

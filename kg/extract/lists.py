@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Iterator
 
 from ..model import Span
@@ -96,7 +95,7 @@ def item_list_spans(ctx: Context) -> Iterator[Span]:
     The heads are found in one pass over the document, then read sentence by sentence."""
     text, lex = ctx.text, ctx.lex
     heads = ctx.affixes.enum_heads
-    found = _by_sentence(ctx, _item_heads(ctx).find(text))
+    found = ctx.hits_by_sentence(_item_heads(ctx).find(text))
     for sid, hits in sorted(found.items()):
         sent = ctx.doc.sentences[sid]
         floor = sent.start
@@ -110,29 +109,10 @@ def item_list_spans(ctx: Context) -> Iterator[Span]:
         for m in lex.pattern("enum.item_intro").finditer(text, sent.start, sent.end):
             yield from _list_item_spans(ctx, sid, _items_after(ctx, sid, m.end()), "Project", "enum.project_item")
     for m in lex.pattern("enum.invested").finditer(text):
-        sid = _sentence_of(ctx, m.start())
+        sid = ctx.sentence_of(m.start())
         span = _invested(ctx, sid, m.end()) if sid is not None and m.end() < ctx.doc.sentences[sid].end else None
         if span is not None:
             yield span
-
-
-def _sentence_of(ctx: Context, pos: int) -> int | None:
-    """The index of the sentence that holds pos (None: between sentences)."""
-    starts = ctx.memo.get("sentence_starts")
-    if starts is None:
-        starts = ctx.memo["sentence_starts"] = [s.start for s in ctx.doc.sentences]
-    i = bisect_right(starts, pos) - 1
-    return i if i >= 0 and pos < ctx.doc.sentences[i].end else None
-
-
-def _by_sentence(ctx: Context, hits: list) -> dict[int, list]:
-    """Automaton hits (surface, start, end) grouped by the sentence that holds them."""
-    out: dict[int, list] = {}
-    for hit in hits:
-        sid = _sentence_of(ctx, hit[1])
-        if sid is not None and hit[2] <= ctx.doc.sentences[sid].end:
-            out.setdefault(sid, []).append(hit)
-    return out
 
 
 def _item_heads(ctx: Context):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from functools import lru_cache
 
 from .context import PROPER_POS, Context, _is_name_char
@@ -81,7 +81,4 @@ def token_covering(ctx: Context, sid: int, pos: int):
 
 def word_edge(ctx: Context, sid: int, pos: int) -> bool:
     """A token of sentence sid starts (or ends) at pos."""
-    ctx.tokens(sid)
-    ends = ctx._ends[sid]
-    i = bisect_left(ends, pos)
-    return pos == ctx.doc.sentences[sid].start or (i < len(ends) and ends[i] == pos)
+    return pos == ctx.doc.sentences[sid].start or ctx.token_end_at(sid, pos)

@@ -8,7 +8,8 @@ per worker count: wall time, MB/s, characters/s, peak RSS (the whole process tre
 the time share of each stage (ingest, segmentation, extraction, resolution, graph,
 serialisation; summed over workers), triples and entities per MB. In the same run it measures
 the anchors on the same text: a plain read of the files, and raw `jieba.lcut` (precise mode) on
-an even sample of the documents (--anchor-mb, default 4 MB; jieba runs at ~0.4 MB/s), and
+an even sample of the documents (--anchor-mb, default 4 MB; jieba runs at 0.4-1.3 MB/s,
+depending on the machine), and
 prints the ratios (on wall time, and on CPU time, which other load on the machine disturbs
 less). Machines are noisy: compare ratios from one run, and read the `load` column (the 1-minute
 load average before and after each build: above the number of workers, other processes shared

@@ -211,6 +211,9 @@ class ProcessPool(Executor):
                 if nxt is not None:
                     pending.add(self.pool.submit(_work_batch, nxt))
                 yield from fut.result()
+        # the last result is in: stop the workers now, so that their memory (the resources, ~265 MB
+        # each) is free while the build merges the corpus and writes the graph
+        self.close()
 
     def close(self) -> None:
         if self.pool is not None:

@@ -155,7 +155,9 @@ def test_list_shows_every_shipped_query():
     files = sorted(p.stem for p in (Path(kstore.__file__).parent / "queries").glob("*.rq"))
     r = run("query", "--list")
     assert r.exit_code == 0
-    listed = [line for line in r.stdout.splitlines() if line and not line.startswith(" ")]
+    header, _, entries = r.stdout.partition("\n\n")
+    assert "first 100 rows" in header and "--limit" in header  # the default page, stated
+    listed = [line for line in entries.splitlines() if line and not line.startswith(" ")]
     assert listed == files
     for name, q in kstore.named_queries().items():
         assert q.title != name and q.description, f"{name}.rq lacks a title or description"

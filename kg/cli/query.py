@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..query.paging import DEFAULT_LIMIT
 from .common import fail, library_errors
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
@@ -15,6 +16,9 @@ OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
 def _list_queries() -> None:
     from ..query.store import named_queries
 
+    click.echo(f"Named queries print their first {DEFAULT_LIMIT} rows (default --limit "
+               f"{DEFAULT_LIMIT}); --offset N skips N rows (the next page), --all prints every "
+               f"row.\n")
     for name, q in named_queries().items():
         click.echo(f"{name}\n    {q.title}")
         if q.description:
@@ -40,15 +44,26 @@ def _list_queries() -> None:
               "turtle/nt/json(JSON-LD). ASK prints true or false.")
 @click.option("--memory", is_flag=True,
               help="Load the graph in memory instead of using the on-disk store next to it.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help=f"Print at most N rows. A named query prints {DEFAULT_LIMIT} unless given "
+              f"--limit or --all; your own query prints every row unless given --limit.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Skip the first N rows (--offset 100 shows the second page of 100).")
+@click.option("--all", "all_rows", is_flag=True, help="Print every row: the full, unpaged answer.")
 @click.option("--show", is_flag=True, help="Print the query with parameters and PREFIX lines "
               "filled in (to paste into another store) instead of running it.")
-def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memory, show):
+def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memory, limit,
+          offset, all_rows, show):
     """Run a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE) on GRAPH.
 
     GRAPH is a .ttl/.nt/.nq/.trig file or an Oxigraph store folder. The first query builds an
     on-disk store next to the file (GRAPH.oxigraph/), reused until the file changes.
     The query is SPARQL (the text, or - to read it from standard input), --file or --name.
     The prefixes kg: id: rdf: rdfs: skos: dcterms: prov: xsd: are predeclared.
+
+    A named query prints one page of rows (see --limit) unless given --all; its rows come
+    in a fixed order, so pages add up (--limit 100, then --limit 100 --offset 100: the first
+    200 rows of --all). When more rows follow a page, a note on stderr says so.
 
     A SERVICE clause is run: the query then fetches from the endpoint it names, over the
     network, as this user (`kg serve` refuses SERVICE unless started with --allow-service).
@@ -57,6 +72,8 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
     Examples:
       kg query output/graph.ttl --list
       kg query output/graph.ttl --name enterprises-by-zone --param zone=兰州新区
+      kg query output/graph.ttl --name documents --offset 100      # rows 101-200
+      kg query output/graph.ttl --name documents --all --format csv
       kg query output/graph.ttl --name evidence-for --param name=兰州新区 --format csv
       kg query output/graph.ttl 'SELECT ?z ?l WHERE { ?z a kg:Zone ; rdfs:label ?l }'
       kg query --show --name shared-industries > shared.rq
@@ -69,28 +86,35 @@ def query(graph, sparql, query_file, query_name, list_queries, params, fmt, memo
     if graph is None and not show:
         fail("missing GRAPH (a .ttl/.nt/.nq/.trig file or a store folder)")
     try:
-        _run(graph, sparql, query_file, query_name, params, fmt, memory, show)
+        _run(graph, sparql, query_file, query_name, params, fmt, memory, show,
+             (limit, offset, all_rows))
     except BrokenPipeError:  # `kg query ... | head`
         sys.stderr.close()
 
 
-def _run(graph, sparql, query_file, query_name, params, fmt, memory, show) -> None:
-    """Resolve the query, then print it (--show) or its result."""
+def _run(graph, sparql, query_file, query_name, params, fmt, memory, show, paging) -> None:
+    """Resolve the query, then print it (--show) or the page of its result asked for."""
+    from ..query.paging import choose_limit, run_request
     from ..query.request import resolve_query
-    from ..query.store import open_store, portable_query, run_query
+    from ..query.store import open_store, portable_query
 
+    limit, offset, all_rows = paging
     with library_errors():
         request = resolve_query(sparql=sparql, file=query_file, name=query_name, params=params)
+        limit = choose_limit(named=request.name is not None, limit=limit, all_rows=all_rows)
     if show:
         click.echo(portable_query(request.text, request.params))
         return
     with library_errors():
         store = open_store(graph, memory=memory)
     with library_errors(f"{request.origin}: "):
-        result = run_query(store, request.text, params=request.params)
+        page = run_request(store, request, limit=limit, offset=offset)
     with library_errors():
-        result.write(sys.stdout.buffer, fmt)
+        page.result.write(sys.stdout.buffer, fmt)
     sys.stdout.buffer.flush()
+    if page.more:
+        click.echo(f"More rows follow: --offset {offset + limit} for the next page, --all for "
+                   f"every row.", err=True)
 
 
 def _origins(ctx, param, values):

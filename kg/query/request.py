@@ -18,11 +18,13 @@ STDIN = "-"
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query ready to run: its text, the values of its `$name` parameters, where it came from."""
+    """A query ready to run: its text, the values of its `$name` parameters, where it came from
+    and, for a named query, its name (named queries are paged: kg.query.paging)."""
 
     text: str
     params: dict[str, str] = field(default_factory=dict)
     origin: str = "query"
+    name: str | None = None
 
 
 def parse_params(items: Iterable[str]) -> dict[str, str]:
@@ -41,7 +43,7 @@ def _named(name: str, params: dict[str, str]) -> QueryRequest:
     if name not in catalogue:
         raise QueryError(f"no named query {name!r}; available: {', '.join(catalogue)}")
     nq = catalogue[name]
-    return QueryRequest(nq.sparql, nq.bind(params), f"named query {name!r}")
+    return QueryRequest(nq.sparql, nq.bind(params), f"named query {name!r}", name)
 
 
 def _from_file(path: Path, params: dict[str, str]) -> QueryRequest:

@@ -77,6 +77,12 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+@lru_cache(maxsize=1 << 16)   # entity and document IRIs, each written for many facts and mentions
+def _ref(value: str) -> str:
+    """`iri(value)`, remembered."""
+    return iri(value)
+
+
 def check_base(base: str) -> str:
     """The base IRI if it is absolute, ends with / or # and has no character an IRI cannot hold."""
     bad = _IRI_UNSAFE.search(base)
@@ -187,19 +193,19 @@ class GraphBuilder:
             self.add(s, _q(KG.sourceScript), literal(d["script"], lang=None))
 
     def add_entities(self, entities: dict, industry_ids: dict | None = None) -> None:
+        mentioned, base = _q(KG.mentionedIn), self.base
         for ent in entities.values():
-            s = entity_iri(ent.type, ent.name, self.base)
-            self.add(s, "a", _q(KG[ent.type]))
-            self.add(s, "rdfs:label", literal(ent.name))
+            s = entity_iri(ent.type, ent.name, base)
+            pairs = [("a", _q(KG[ent.type])), ("rdfs:label", literal(ent.name))]
             for a in ent.aliases:
                 if fold_name(a) != fold_name(ent.name):
-                    self.add(s, "skos:altLabel", literal(a))
+                    pairs.append(("skos:altLabel", literal(a)))
             for o in ent.originals:
-                self.add(s, "skos:altLabel", literal(o, lang="zh-Hant"))
-            for d in ent.docs:
-                self.add(s, _q(KG.mentionedIn), iri(doc_iri(d, self.base)))
+                pairs.append(("skos:altLabel", literal(o, lang="zh-Hant")))
+            pairs.extend([(mentioned, _ref(doc_iri(d, base))) for d in ent.docs])
             if ent.type == "Industry" and industry_ids and ent.name in industry_ids:
-                self.add(s, "skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name]))
+                pairs.append(("skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name])))
+            self.add_many(s, pairs)
 
     def add_facts(self, entities: dict, facts: list[Fact]) -> int:
         n = 0
@@ -216,13 +222,13 @@ class GraphBuilder:
                 if f.object not in entities or f.object == f.subject:
                     continue
                 obj = entities[f.object]
-                o = iri(entity_iri(obj.type, obj.name, base))
+                o = _ref(entity_iri(obj.type, obj.name, base))
             else:
                 o = literal(f.object)
             p = t[f.predicate]
             self.add(s, p, o)
             e = iri(f"{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}")
-            self.add_evidence(e, (iri(s), p, o, iri(doc_iri(f.doc, base)), literal(f.sentence), str(f.sent_start),
+            self.add_evidence(e, (_ref(s), p, o, _ref(doc_iri(f.doc, base)), literal(f.sentence), str(f.sent_start),
                                   str(f.sent_end), "" if f.page is None else str(f.page), literal(f.rule, lang=None)))
             n += 1
         return n
@@ -393,6 +399,7 @@ def _write_partition(fh, text: str, ev_text: str) -> int:
     count = sum(len(o) for preds in triples.values() for o in preds.values())
     plain, plain_n = _evidence_template(False)
     paged, paged_n = _evidence_template(True)
+    plain, paged = "\n" + plain, "\n" + paged   # each block after an empty line
     page = EVIDENCE_FIELDS.index("page")
     out = []
     for s in sorted(triples.keys() | evidence.keys()):
@@ -402,10 +409,10 @@ def _write_partition(fh, text: str, ev_text: str) -> int:
             continue
         fields = rest.split("\t")
         if fields[page]:
-            out.append("\n" + paged.format(s, *fields))
+            out.append(paged.format(s, *fields))
             count += paged_n
         else:
-            out.append("\n" + plain.format(s, *fields))
+            out.append(plain.format(s, *fields))
             count += plain_n
     fh.write("".join(out))
     return count

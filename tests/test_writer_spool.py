@@ -82,3 +82,30 @@ def test_evidence_given_differing_fields_or_other_triples(tmp_path, buffer_chars
     assert spooled.turtle() == text
     assert len(spooled) == len(ref)
     assert text.count("kg:sentence") == 3 and text.count('"句子"@zh') == 2   # ev-aa: both sentences
+
+
+def test_evidence_in_one_partition_when_partitions_are_not_in_order(tmp_path):
+    """Subject forms whose partition order is not their sort order (`A` a prefix of `A-12`): the
+    evidence nodes are sorted in with everything else."""
+    ref, spooled = GraphBuilder(BASE), SpoolingGraphBuilder(BASE, tmp_path, buffer_chars=1)
+    fields = ("<https://e.org/A-1234>", "kg:locatedIn", '"x"@zh', "<https://e.org/d-1>", '"s"@zh', "1", "2", "", '"r"')
+    for b in (ref, spooled):
+        for s in ["https://e.org/A-1234", "https://e.org/A-12-5678", "<https://e.org/A-0>"]:
+            b.add(s, "a", "kg:Zone")
+        for e in ["<https://e.org/A-12-ev>", "<https://e.org/A-0a>", "<https://e.org/B-ev-1>"]:
+            b.add_evidence(e, fields)
+    assert spooled._partitions() == []
+    assert spooled.turtle() == ref.turtle()
+    assert len(spooled) == len(ref)
+
+
+def test_more_spill_files_than_may_be_open(tmp_path, monkeypatch):
+    """A graph spilled to more files than are kept open reads them again as it needs them."""
+    import kg.rdf.writer as writer
+
+    monkeypatch.setattr(writer, "SPILL_FILES_OPEN", 2)
+    ref, spooled = GraphBuilder(BASE), SpoolingGraphBuilder(BASE, tmp_path, buffer_chars=200)
+    _fill(ref, 4)
+    _fill(spooled, 4)
+    assert spooled.turtle() == ref.turtle()
+    assert len(list(tmp_path.iterdir())) > 2

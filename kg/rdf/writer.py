@@ -254,6 +254,9 @@ class GraphBuilder:
         return sum(len(o) for preds in self.triples.values() for o in preds.values())
 
 
+SPILL_FILES_OPEN = 128   # spill files kept open while the graph is written (a huge graph has more)
+
+
 class SpoolingGraphBuilder(GraphBuilder):
     """A GraphBuilder for graphs larger than memory: same triples, same bytes as `turtle()`.
 
@@ -332,12 +335,16 @@ class SpoolingGraphBuilder(GraphBuilder):
             return []  # subject forms whose partition order is not their sort order: one partition
         return keys
 
-    @staticmethod
-    def _read(files: list, chunks, held) -> str:
-        """The text of a partition: its spilled chunks, then what is held in memory."""
+    def _read(self, files: dict, chunks, held) -> str:
+        """The text of a partition: its spilled chunks, then what is held in memory (`files`: the
+        spill files open, by index, at most `SPILL_FILES_OPEN`)."""
         parts = []
         for index, offset, length in chunks:
-            fh = files[index]
+            fh = files.get(index)
+            if fh is None:
+                if len(files) >= SPILL_FILES_OPEN:
+                    files.pop(next(iter(files))).close()
+                fh = files[index] = open(self._spills[index], "rb")
             fh.seek(offset)
             parts.append(fh.read(length))
         parts.append(held)
@@ -349,7 +356,7 @@ class SpoolingGraphBuilder(GraphBuilder):
         keys = self._partitions()
         groups = [[k] for k in keys] if keys else [self._keys()]
         fh.write("\n".join(turtle_header()) + "\n")
-        files = [open(name, "rb") for name in self._spills]
+        files: dict = {}
         try:
             count = 0
             for group in groups:
@@ -357,7 +364,7 @@ class SpoolingGraphBuilder(GraphBuilder):
                 ev_text = "".join(self._read(files, self._ev_spilled.get(k, ()), self._ev.get(k, b"")) for k in group)
                 count += _write_partition(fh, text, ev_text)
         finally:
-            for f in files:
+            for f in files.values():
                 f.close()
         self.count = count
         return count

@@ -83,6 +83,11 @@ def _ref(value: str) -> str:
     return iri(value)
 
 
+@lru_cache(maxsize=1024)   # a few hundred rules, each the rule of many facts
+def _rule_literal(rule: str) -> str:
+    return literal(rule, lang=None)
+
+
 def check_base(base: str) -> str:
     """The base IRI if it is absolute, ends with / or # and has no character an IRI cannot hold."""
     bad = _IRI_UNSAFE.search(base)
@@ -194,6 +199,7 @@ class GraphBuilder:
 
     def add_entities(self, entities: dict, industry_ids: dict | None = None) -> None:
         mentioned, base = _q(KG.mentionedIn), self.base
+        refs: dict[str, str] = {}   # document path -> <IRI>: entities come in no document order
         for ent in entities.values():
             s = entity_iri(ent.type, ent.name, base)
             pairs = [("a", _q(KG[ent.type])), ("rdfs:label", literal(ent.name))]
@@ -202,7 +208,11 @@ class GraphBuilder:
                     pairs.append(("skos:altLabel", literal(a)))
             for o in ent.originals:
                 pairs.append(("skos:altLabel", literal(o, lang="zh-Hant")))
-            pairs.extend([(mentioned, _ref(doc_iri(d, base))) for d in ent.docs])
+            for d in ent.docs:
+                ref = refs.get(d)
+                if ref is None:
+                    ref = refs[d] = iri(doc_iri(d, base))
+                pairs.append((mentioned, ref))
             if ent.type == "Industry" and industry_ids and ent.name in industry_ids:
                 pairs.append(("skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name])))
             self.add_many(s, pairs)
@@ -211,6 +221,7 @@ class GraphBuilder:
         n = 0
         t = _evidence_terms()
         base = self.base
+        sentences: dict[str, str] = {}   # a sentence's literal, for each of its facts
         for f in facts:
             if f.subject not in entities:
                 continue
@@ -227,9 +238,12 @@ class GraphBuilder:
                 o = literal(f.object)
             p = t[f.predicate]
             self.add(s, p, o)
-            e = iri(f"{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}")
-            self.add_evidence(e, (_ref(s), p, o, _ref(doc_iri(f.doc, base)), literal(f.sentence), str(f.sent_start),
-                                  str(f.sent_end), "" if f.page is None else str(f.page), literal(f.rule, lang=None)))
+            e = f"<{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}>"   # = iri(): base checked, hex
+            sentence = sentences.get(f.sentence)
+            if sentence is None:
+                sentence = sentences[f.sentence] = literal(f.sentence)
+            self.add_evidence(e, (_ref(s), p, o, _ref(doc_iri(f.doc, base)), sentence, str(f.sent_start),
+                                  str(f.sent_end), "" if f.page is None else str(f.page), _rule_literal(f.rule)))
             n += 1
         return n
 

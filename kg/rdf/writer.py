@@ -77,6 +77,17 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+@lru_cache(maxsize=1 << 16)   # entity and document IRIs, each written for many facts and mentions
+def _ref(value: str) -> str:
+    """`iri(value)`, remembered."""
+    return iri(value)
+
+
+@lru_cache(maxsize=1024)   # a few hundred rules, each the rule of many facts
+def _rule_literal(rule: str) -> str:
+    return literal(rule, lang=None)
+
+
 def check_base(base: str) -> str:
     """The base IRI if it is absolute, ends with / or # and has no character an IRI cannot hold."""
     bad = _IRI_UNSAFE.search(base)
@@ -118,6 +129,41 @@ def turtle_block(s: str, preds: dict) -> str:
     return f"{subj}\n" + " ;\n".join(parts) + " .\n"
 
 
+# The variable parts of an evidence node, in the order `add_evidence` gets them.
+EVIDENCE_FIELDS = ("subject", "predicate", "object", "document", "sentence", "start", "end", "page", "rule")
+
+
+def evidence_pairs(fields) -> list[tuple[str, str]]:
+    """The (predicate, object) pairs of an evidence node with these `EVIDENCE_FIELDS`."""
+    t = _evidence_terms()
+    s, p, o, d, sentence, start, end, page, rule = fields
+    pairs = [("a", "rdf:Statement"), ("a", t["Evidence"]), ("rdf:subject", s), ("rdf:predicate", p),
+             ("rdf:object", o), (t["document"], d), ("prov:wasDerivedFrom", d), (t["sentence"], sentence),
+             (t["start"], start), (t["end"], end)]
+    if page:  # paged documents only: .txt graphs keep their bytes
+        pairs.append((t["page"], page))
+    pairs.append((t["rule"], rule))
+    return pairs
+
+
+@lru_cache(maxsize=2)
+def _evidence_template(paged: bool) -> tuple[str, int]:
+    """`turtle_block` of an evidence node as a `str.format` template ({0}: the node, {1}...{9}:
+    its `EVIDENCE_FIELDS`), and its number of triples.
+
+    Made by `turtle_block` itself from placeholder objects, so the order of predicates and
+    objects is the one it writes; only the vocabulary terms (no braces) are literal text."""
+    fields = [f"{{{i}}}" for i in range(1, len(EVIDENCE_FIELDS) + 1)]
+    if not paged:
+        fields[EVIDENCE_FIELDS.index("page")] = ""
+    preds: dict[str, set[str]] = defaultdict(set)
+    for p, o in evidence_pairs(fields):
+        assert "{" not in p and (o.startswith("{") or "{" not in o)
+        preds[p].add(o)
+    block = turtle_block("<>", preds)
+    return "{0}" + block[2:], sum(map(len, preds.values()))
+
+
 class GraphBuilder:
     """Collects triples as (subject, predicate, object-in-Turtle-syntax) and writes them sorted."""
 
@@ -152,24 +198,30 @@ class GraphBuilder:
             self.add(s, _q(KG.sourceScript), literal(d["script"], lang=None))
 
     def add_entities(self, entities: dict, industry_ids: dict | None = None) -> None:
+        mentioned, base = _q(KG.mentionedIn), self.base
+        refs: dict[str, str] = {}   # document path -> <IRI>: entities come in no document order
         for ent in entities.values():
-            s = entity_iri(ent.type, ent.name, self.base)
-            self.add(s, "a", _q(KG[ent.type]))
-            self.add(s, "rdfs:label", literal(ent.name))
+            s = entity_iri(ent.type, ent.name, base)
+            pairs = [("a", _q(KG[ent.type])), ("rdfs:label", literal(ent.name))]
             for a in ent.aliases:
                 if fold_name(a) != fold_name(ent.name):
-                    self.add(s, "skos:altLabel", literal(a))
+                    pairs.append(("skos:altLabel", literal(a)))
             for o in ent.originals:
-                self.add(s, "skos:altLabel", literal(o, lang="zh-Hant"))
+                pairs.append(("skos:altLabel", literal(o, lang="zh-Hant")))
             for d in ent.docs:
-                self.add(s, _q(KG.mentionedIn), iri(doc_iri(d, self.base)))
+                ref = refs.get(d)
+                if ref is None:
+                    ref = refs[d] = iri(doc_iri(d, base))
+                pairs.append((mentioned, ref))
             if ent.type == "Industry" and industry_ids and ent.name in industry_ids:
-                self.add(s, "skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name]))
+                pairs.append(("skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name])))
+            self.add_many(s, pairs)
 
     def add_facts(self, entities: dict, facts: list[Fact]) -> int:
         n = 0
         t = _evidence_terms()
         base = self.base
+        sentences: dict[str, str] = {}   # a sentence's literal, for each of its facts
         for f in facts:
             if f.subject not in entities:
                 continue
@@ -181,23 +233,24 @@ class GraphBuilder:
                 if f.object not in entities or f.object == f.subject:
                     continue
                 obj = entities[f.object]
-                o = iri(entity_iri(obj.type, obj.name, base))
+                o = _ref(entity_iri(obj.type, obj.name, base))
             else:
                 o = literal(f.object)
             p = t[f.predicate]
             self.add(s, p, o)
-            e = iri(f"{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}")
-            d = iri(doc_iri(f.doc, base))
-            evidence = [("a", "rdf:Statement"), ("a", t["Evidence"]), ("rdf:subject", iri(s)), ("rdf:predicate", p),
-                        ("rdf:object", o), (t["document"], d), ("prov:wasDerivedFrom", d),
-                        (t["sentence"], literal(f.sentence)), (t["start"], str(f.sent_start)),
-                        (t["end"], str(f.sent_end))]
-            if f.page is not None:  # paged documents only: .txt graphs keep their bytes
-                evidence.append((t["page"], str(f.page)))
-            evidence.append((t["rule"], literal(f.rule, lang=None)))
-            self.add_many(e, evidence)
+            e = f"<{base}ev-{_h(s, p, o, f.doc, str(f.sent_start), f.rule)}>"   # = iri(): base checked, hex
+            sentence = sentences.get(f.sentence)
+            if sentence is None:
+                sentence = sentences[f.sentence] = literal(f.sentence)
+            self.add_evidence(e, (_ref(s), p, o, _ref(doc_iri(f.doc, base)), sentence, str(f.sent_start),
+                                  str(f.sent_end), "" if f.page is None else str(f.page), _rule_literal(f.rule)))
             n += 1
         return n
+
+    def add_evidence(self, e: str, fields: tuple[str, ...]) -> None:
+        """The triples of evidence node `e` (a reified statement); `fields` in `EVIDENCE_FIELDS`
+        order, as Turtle terms, `page` "" when the document has no pages."""
+        self.add_many(e, evidence_pairs(fields))
 
     def add_many(self, s: str, pairs: list[tuple[str, str]]) -> None:
         """`add(s, p, o)` for each (p, o)."""
@@ -215,12 +268,17 @@ class GraphBuilder:
         return sum(len(o) for preds in self.triples.values() for o in preds.values())
 
 
+SPILL_FILES_OPEN = 128   # spill files kept open while the graph is written (a huge graph has more)
+
+
 class SpoolingGraphBuilder(GraphBuilder):
     """A GraphBuilder for graphs larger than memory: same triples, same bytes as `turtle()`.
 
     Triples are kept as lines in partitions of the subject order (the IRI up to its last `-`,
-    then the first `fanout` characters after it) and spilled to files in `spool_dir` once
-    `buffer_chars` are held; `write_turtle` then sorts one partition at a time.
+    then the first `fanout` characters after it); an evidence node (most of a graph's triples)
+    is kept as one line of its fields and written through a template. Once `buffer_chars` are
+    held, every partition is spilled, one after the other, to one new file in `spool_dir`;
+    `write_turtle` then reads and sorts one partition at a time.
     """
 
     def __init__(self, base: str = DEFAULT_BASE, spool_dir=None, *, buffer_chars: int = 64 << 20, fanout: int = 2):
@@ -228,15 +286,20 @@ class SpoolingGraphBuilder(GraphBuilder):
         self.spool_dir = spool_dir
         self.buffer_chars = buffer_chars
         self.fanout = fanout
-        self._buf: dict[tuple[str, str], list[str]] = defaultdict(list)
+        # UTF-8 lines by partition, one buffer each (not one object per line: a third of the memory)
+        self._buf: dict[tuple[str, str], bytearray] = defaultdict(bytearray)   # "s\tp\to\n"
+        self._ev: dict[tuple[str, str], bytearray] = defaultdict(bytearray)    # "e\tfield\t...\n"
         self._held = 0
-        self._spilled: dict[tuple[str, str], str] = {}
+        self._spills: list[str] = []     # spill files, in order
+        # partition -> [(spill file index, byte offset, byte length)] of its triples, of its evidence
+        self._spilled: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+        self._ev_spilled: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
         self.count: int | None = None
 
     def add(self, s: str, p: str, o: str) -> None:
         group, _, rest = s.rpartition("-")
-        line = f"{s}\t{p}\t{o}\n"
-        self._buf[(group, rest[:self.fanout])].append(line)
+        line = f"{s}\t{p}\t{o}\n".encode("utf-8", "surrogatepass")
+        self._buf[(group, rest[:self.fanout])] += line
         self._held += len(line)
         if self._held > self.buffer_chars and self.spool_dir is not None:
             self.spill()
@@ -244,55 +307,79 @@ class SpoolingGraphBuilder(GraphBuilder):
     def add_many(self, s: str, pairs: list[tuple[str, str]]) -> None:
         """`add(s, p, o)` for each (p, o), the subject's partition found once."""
         group, _, rest = s.rpartition("-")
-        lines = [f"{s}\t{p}\t{o}\n" for p, o in pairs]
-        self._buf[(group, rest[:self.fanout])].extend(lines)
-        self._held += sum(map(len, lines))
+        lines = "".join([f"{s}\t{p}\t{o}\n" for p, o in pairs]).encode("utf-8", "surrogatepass")
+        self._buf[(group, rest[:self.fanout])] += lines
+        self._held += len(lines)
+        if self._held > self.buffer_chars and self.spool_dir is not None:
+            self.spill()
+
+    def add_evidence(self, e: str, fields: tuple[str, ...]) -> None:
+        """Evidence node `e` as one line of its fields (written by `_evidence_template`)."""
+        group, _, rest = e.rpartition("-")
+        line = (f"{e}\t" + "\t".join(fields) + "\n").encode("utf-8", "surrogatepass")
+        self._ev[(group, rest[:self.fanout])] += line
+        self._held += len(line)
         if self._held > self.buffer_chars and self.spool_dir is not None:
             self.spill()
 
     def spill(self) -> None:
+        """Write every partition held to one new spill file, one after the other, noting where each went."""
         import os
 
-        for key, lines in self._buf.items():
-            name = self._spilled.get(key)
-            if name is None:
-                name = self._spilled[key] = os.path.join(self.spool_dir, f"part-{len(self._spilled):05d}.tsv")
-            with open(name, "a", encoding="utf-8", newline="\n") as fh:
-                fh.write("".join(lines))
-        self._buf.clear()
+        index = len(self._spills)
+        name = os.path.join(self.spool_dir, f"spill-{index:05d}.tsv")
+        offset = 0
+        with open(name, "wb") as fh:
+            for buf, spilled in ((self._buf, self._spilled), (self._ev, self._ev_spilled)):
+                for key, data in buf.items():
+                    fh.write(data)
+                    spilled[key].append((index, offset, len(data)))
+                    offset += len(data)
+                buf.clear()
+        self._spills.append(name)
         self._held = 0
 
+    def _keys(self) -> list[tuple[str, str]]:
+        return sorted(set(self._buf) | set(self._spilled) | set(self._ev) | set(self._ev_spilled))
+
     def _partitions(self) -> list[tuple[str, str]]:
-        keys = sorted(set(self._buf) | set(self._spilled))
+        keys = self._keys()
         groups = sorted({g for g, _ in keys})
         if any(b.startswith(a) for a, b in zip(groups, groups[1:])):
             return []  # subject forms whose partition order is not their sort order: one partition
         return keys
 
-    def _lines(self, key) -> Iterator[str]:
-        name = self._spilled.get(key)
-        if name is not None:
-            with open(name, encoding="utf-8", newline="\n") as fh:
-                yield from fh
-        yield from self._buf.get(key, ())
+    def _read(self, files: dict, chunks, held) -> str:
+        """The text of a partition: its spilled chunks, then what is held in memory (`files`: the
+        spill files open, by index, at most `SPILL_FILES_OPEN`)."""
+        parts = []
+        for index, offset, length in chunks:
+            fh = files.get(index)
+            if fh is None:
+                if len(files) >= SPILL_FILES_OPEN:
+                    files.pop(next(iter(files))).close()
+                fh = files[index] = open(self._spills[index], "rb")
+            fh.seek(offset)
+            parts.append(fh.read(length))
+        parts.append(held)
+        return b"".join(parts).decode("utf-8", "surrogatepass")
 
     def write_turtle(self, fh) -> int:
         """Write the graph to the text stream fh, byte-identical to `GraphBuilder.turtle()`;
         returns the number of distinct triples."""
         keys = self._partitions()
-        groups = [[k] for k in keys] if keys else [sorted(set(self._buf) | set(self._spilled))]
+        groups = [[k] for k in keys] if keys else [self._keys()]
         fh.write("\n".join(turtle_header()) + "\n")
-        count = 0
-        for group in groups:
-            triples: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-            for key in group:
-                for line in self._lines(key):
-                    s, p, o = line[:-1].split("\t", 2)
-                    triples[s][p].add(o)
-            for s in sorted(triples):
-                preds = triples[s]
-                count += sum(len(o) for o in preds.values())
-                fh.write("\n" + turtle_block(s, preds))
+        files: dict = {}
+        try:
+            count = 0
+            for group in groups:
+                text = "".join(self._read(files, self._spilled.get(k, ()), self._buf.get(k, b"")) for k in group)
+                ev_text = "".join(self._read(files, self._ev_spilled.get(k, ()), self._ev.get(k, b"")) for k in group)
+                count += _write_partition(fh, text, ev_text)
+        finally:
+            for f in files.values():
+                f.close()
         self.count = count
         return count
 
@@ -307,6 +394,49 @@ class SpoolingGraphBuilder(GraphBuilder):
         if self.count is None:
             raise RuntimeError("the triple count is known once the graph is written")
         return self.count
+
+
+def _write_partition(fh, text: str, ev_text: str) -> int:
+    """Write the subjects of one partition (triple lines `text`, evidence lines `ev_text`) in
+    subject order, as `turtle_block` does; returns the number of distinct triples."""
+    triples: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for line in text.split("\n")[:-1]:
+        s, p, o = line.split("\t", 2)
+        triples[s][p].add(o)
+    evidence: dict[str, str] = {}
+    odd: dict[str, set[str]] = defaultdict(set)   # evidence nodes given differing fields
+    for line in ev_text.split("\n")[:-1]:
+        e, _, rest = line.partition("\t")
+        seen = evidence.setdefault(e, rest)
+        if seen != rest:
+            odd[e].update((seen, rest))
+    # a node given differing fields, or other triples too, is written from the union of its triples
+    for e in odd.keys() | (evidence.keys() & triples.keys()):
+        preds = triples[e]
+        for rest in odd.get(e) or (evidence[e],):
+            for p, o in evidence_pairs(rest.split("\t")):
+                preds[p].add(o)
+        del evidence[e]
+    count = sum(len(o) for preds in triples.values() for o in preds.values())
+    plain, plain_n = _evidence_template(False)
+    paged, paged_n = _evidence_template(True)
+    plain, paged = "\n" + plain, "\n" + paged   # each block after an empty line
+    page = EVIDENCE_FIELDS.index("page")
+    out = []
+    for s in sorted(triples.keys() | evidence.keys()):
+        rest = evidence.get(s)
+        if rest is None:
+            out.append("\n" + turtle_block(s, triples[s]))
+            continue
+        fields = rest.split("\t")
+        if fields[page]:
+            out.append(paged.format(s, *fields))
+            count += paged_n
+        else:
+            out.append(plain.format(s, *fields))
+            count += plain_n
+    fh.write("".join(out))
+    return count
 
 
 # ---------------------------------------------------------------------------- N-Triples / N-Quads

@@ -47,12 +47,14 @@ def join_short_names(entities: dict, complete: tuple[str, ...]) -> dict:
             else:
                 if longer is not None:
                     remap[short.key] = longer.key
+    # aliases are replaced, not changed in place: the corpus table keeps them as frozensets
     for src, dst in remap.items():
         s, d = entities.pop(src), entities[dst]
         d.absorb(s)
-        d.aliases.add(s.name)
+        d.aliases = d.aliases | {s.name}
     for ent in entities.values():
-        ent.aliases.discard(ent.name)
+        if ent.name in ent.aliases:
+            ent.aliases = ent.aliases - {ent.name}
     return remap
 
 

@@ -4,7 +4,6 @@ and written as one graph (partition by partition, so memory follows the number o
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from array import array
 from collections.abc import Set as AbstractSet

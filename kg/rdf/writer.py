@@ -170,6 +170,15 @@ class GraphBuilder:
     def __init__(self, base: str = DEFAULT_BASE):
         self.base = check_base(base)
         self.triples: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._doc_refs: dict[str, str] = {}   # document path -> <IRI>, for its facts and mentions
+
+    def _doc_ref(self, rel_path: str) -> str:
+        """`iri(doc_iri(rel_path))`, once per document for the whole build: facts come by document,
+        entity mentions in no document order (a bounded cache misses on a large corpus)."""
+        ref = self._doc_refs.get(rel_path)
+        if ref is None:
+            ref = self._doc_refs[rel_path] = iri(doc_iri(rel_path, self.base))
+        return ref
 
     def add(self, s: str, p: str, o: str) -> None:
         self.triples[s][p].add(o)
@@ -199,7 +208,6 @@ class GraphBuilder:
 
     def add_entities(self, entities: dict, industry_ids: dict | None = None) -> None:
         mentioned, base = _q(KG.mentionedIn), self.base
-        refs: dict[str, str] = {}   # document path -> <IRI>: entities come in no document order
         for ent in entities.values():
             s = entity_iri(ent.type, ent.name, base)
             pairs = [("a", _q(KG[ent.type])), ("rdfs:label", literal(ent.name))]
@@ -209,10 +217,7 @@ class GraphBuilder:
             for o in ent.originals:
                 pairs.append(("skos:altLabel", literal(o, lang="zh-Hant")))
             for d in ent.docs:
-                ref = refs.get(d)
-                if ref is None:
-                    ref = refs[d] = iri(doc_iri(d, base))
-                pairs.append((mentioned, ref))
+                pairs.append((mentioned, self._doc_ref(d)))
             if ent.type == "Industry" and industry_ids and ent.name in industry_ids:
                 pairs.append(("skos:exactMatch", iri(INDUSTRY_SCHEME + industry_ids[ent.name])))
             self.add_many(s, pairs)
@@ -242,7 +247,7 @@ class GraphBuilder:
             sentence = sentences.get(f.sentence)
             if sentence is None:
                 sentence = sentences[f.sentence] = literal(f.sentence)
-            self.add_evidence(e, (_ref(s), p, o, _ref(doc_iri(f.doc, base)), sentence, str(f.sent_start),
+            self.add_evidence(e, (_ref(s), p, o, self._doc_ref(f.doc), sentence, str(f.sent_start),
                                   str(f.sent_end), "" if f.page is None else str(f.page), _rule_literal(f.rule)))
             n += 1
         return n
